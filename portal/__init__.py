@@ -1,0 +1,75 @@
+"""The portal: an app factory, one blueprint per capability."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, redirect, request, url_for
+from flask_wtf.csrf import CSRFProtect
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from . import access, assets, errors, i18n, logs, security
+from .config import load_config
+from .db import db, set_writing
+from .limits import limiter
+
+csrf = CSRFProtect()
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    app.config.update(load_config(app.instance_path))
+    app.config.update(overrides or {})
+    logs.init_app(app)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("portal"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    WTFormsHelpers(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    access.init_app(app)
+    assets.init_app(app)
+    errors.init_app(app)
+
+    @app.before_request
+    def _writes_begin_immediately():
+        # On SQLite a request that may write takes the write lock when it begins.
+        set_writing(request.method not in {"GET", "HEAD", "OPTIONS"})
+
+    from .blueprints import auth, chat, pages, staff
+
+    for module in (pages, auth, staff, chat):
+        app.register_blueprint(module.bp, url_prefix="/<lang>")
+
+    @app.get("/")
+    @access.audience(access.PUBLIC)
+    def root():
+        return redirect(url_for("pages.home", lang=i18n.best_language_for_request()))
+
+    @app.get("/healthz")
+    @access.audience(access.PUBLIC)
+    def healthz():
+        return {"status": "ok"}
+
+    from . import cli
+
+    cli.init_app(app)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    return app

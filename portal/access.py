@@ -1,0 +1,99 @@
+"""Who may use each endpoint, and who is signed in.
+
+Every view declares its audience with `@audience(...)`. The same declarations feed the
+route × role matrix test, and an endpoint that declares nothing is refused here, so a
+forgotten decorator fails closed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable
+
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+
+from .db import db
+from .models import Account, AccountStatus, Role, utcnow
+
+PUBLIC = "public"
+ANY_SIGNED_IN = "signed_in"
+
+
+def audience(*who: str | Role) -> Callable:
+    """Declare who may use a view: PUBLIC, ANY_SIGNED_IN, or one or more roles."""
+    allowed = frozenset(str(w) for w in who)
+    if not allowed:
+        raise ValueError("declare at least one audience")
+
+    def decorate(view: Callable) -> Callable:
+        view.audience = allowed
+        return view
+
+    return decorate
+
+
+def audience_of(app: Flask, endpoint: str) -> frozenset[str] | None:
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "audience", None)
+
+
+def current_account() -> Account | None:
+    return g.get("account")
+
+
+def start_session(account: Account) -> None:
+    """A fresh cookie on sign-in (never reuse a pre-sign-in session)."""
+    session.clear()
+    session["aid"] = account.id
+    session["tok"] = account.session_token
+    session["seen"] = int(utcnow().timestamp())
+    session.permanent = False
+
+
+def end_session() -> None:
+    session.clear()
+
+
+def _load_account(app: Flask) -> Account | None:
+    account_id, token, seen = session.get("aid"), session.get("tok"), session.get("seen")
+    if not account_id or not token:
+        return None
+    idle = dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+    now = utcnow()
+    if seen is None or now - dt.datetime.fromtimestamp(seen, dt.UTC) > idle:
+        session.clear()
+        g.session_timed_out = True
+        return None
+    account = db.session.get(Account, account_id)
+    if (
+        account is None
+        or account.status != AccountStatus.active
+        or not secrets.compare_digest(account.session_token, token)
+    ):
+        session.clear()
+        return None
+    session["seen"] = int(now.timestamp())
+    return account
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _check_audience():
+        g.account = _load_account(app)
+        endpoint = request.endpoint
+        if endpoint is None:  # 404 / 405: nothing to protect
+            return None
+        if endpoint == "static":
+            return None
+        allowed = audience_of(app, endpoint)
+        if allowed is None:
+            current_app.logger.error("endpoint %s declares no audience; refused", endpoint)
+            abort(403)
+        if PUBLIC in allowed:
+            return None
+        account = g.account
+        if account is None:
+            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+        if ANY_SIGNED_IN in allowed or account.role.value in allowed:
+            return None
+        abort(403)

@@ -1,0 +1,93 @@
+"""Commands: `flask --app portal <command>`."""
+from __future__ import annotations
+
+import json
+import time
+
+import click
+from flask import Flask, current_app
+
+from . import migrate
+from .db import db, writing
+from .domain import outbox
+from .models import utcnow
+
+
+def smtp_settings() -> outbox.SmtpSettings:
+    config = current_app.config
+    return outbox.SmtpSettings(
+        host=config["SMTP_HOST"], port=config["SMTP_PORT"], mail_from=config["MAIL_FROM"],
+        username=config["SMTP_USERNAME"], password=config["SMTP_PASSWORD"], starttls=config["SMTP_STARTTLS"],
+    )
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("db-upgrade")
+    def db_upgrade():
+        """Apply Alembic migrations up to head."""
+        migrate.upgrade(current_app.config["DATABASE_URL"])
+        click.echo("database at head")
+
+    @app.cli.command("db-revision")
+    @click.argument("message")
+    def db_revision(message: str):
+        """Autogenerate a migration from the models (review it before committing)."""
+        migrate.autogenerate(current_app.config["DATABASE_URL"], message)
+
+    @app.cli.command("demo-data")
+    @click.option("--seed", default=2022, show_default=True)
+    @click.option("--scale", "scale_clients", type=int, default=0,
+                  help="Bulk-generate this many clients (and ten feedback responses each) for benchmarks.")
+    @click.option("--if-empty", is_flag=True, help="Do nothing if the database already has accounts.")
+    def demo_data(seed: int, scale_clients: int, if_empty: bool):
+        """Build the deterministic synthetic city (migrates first)."""
+        from .domain import demo
+
+        migrate.upgrade(current_app.config["DATABASE_URL"])
+        if if_empty and demo.has_data(db.session):
+            click.echo("demo data already present")
+            return
+        started = time.perf_counter()
+        with writing():
+            if scale_clients:
+                counts = demo.build_scale(db.engine, clients=scale_clients, seed=seed)
+            else:
+                counts = demo.build(db.session, seed=seed, now=utcnow())
+                db.session.commit()
+        click.echo(f"demo data: {json.dumps(counts)} in {time.perf_counter() - started:.1f} s")
+
+    @app.cli.command("demo-accounts")
+    @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+    def demo_accounts(as_json: bool):
+        """The demo sign-ins, one per role."""
+        from .domain import demo
+
+        rows = demo.DEMO_ACCOUNTS
+        if as_json:
+            click.echo(json.dumps([{"role": r.role, "email": r.email, "password": r.password} for r in rows]))
+        else:
+            for r in rows:
+                click.echo(f"{r.role:<13} {r.email:<34} {r.password}")
+
+    @app.cli.command("send-mail")
+    @click.option("--loop", is_flag=True, help="Keep sending every few seconds.")
+    @click.option("--interval", default=5.0, show_default=True)
+    def send_mail(loop: bool, interval: float):
+        """Send what is due in the outbox."""
+        factory = db.session.session_factory
+        while True:
+            counts = outbox.send_due(factory, smtp_settings(), now=utcnow(),
+                                     max_attempts=current_app.config["OUTBOX_MAX_ATTEMPTS"])
+            if counts["sent"] or counts["failed"] or not loop:
+                click.echo(json.dumps(counts))
+            if not loop:
+                return
+            time.sleep(interval)
+
+    @app.cli.command("dev-smtp")
+    @click.option("--port", default=None, type=int)
+    def dev_smtp(port: int | None):
+        """A local SMTP server for development: prints each mail and keeps it in instance/mail/."""
+        from .devmail import serve
+
+        serve(port or current_app.config["SMTP_PORT"], current_app.instance_path)

@@ -1,0 +1,80 @@
+"""Configuration from environment variables; the README has the table.
+
+Local crisis numbers are configuration, not code, because the domain notes mark some of
+them unconfirmed: a council officer must be able to correct them without a release.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def load_config(instance_path: str) -> dict:
+    """Build the config dict once, at app creation."""
+    production = os.environ.get("PORTAL_ENV", "development") == "production"
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        if production:
+            raise RuntimeError("SECRET_KEY must be set when PORTAL_ENV=production")
+        secret_file = Path(instance_path) / "secret_key"
+        secret_file.parent.mkdir(parents=True, exist_ok=True)
+        if not secret_file.exists():
+            secret_file.write_text(secrets.token_urlsafe(48))
+        secret = secret_file.read_text().strip()
+    default_db = f"sqlite:///{Path(instance_path) / 'portal.sqlite3'}"
+    return {
+        "PORTAL_ENV": "production" if production else "development",
+        "SECRET_KEY": secret,
+        "DATABASE_URL": os.environ.get("DATABASE_URL", default_db),
+        "COUNCIL_NAME": os.environ.get("COUNCIL_NAME", "Sheffield City Council"),
+        "SERVICE_NAME": os.environ.get("SERVICE_NAME", "Mental health independence and support"),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Sessions: signed cookie holding only ids; the per-account token is checked in the DB.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "SESSION_COOKIE_NAME": "mhisf_session",
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 64 * 1024),
+        "WTF_CSRF_TIME_LIMIT": None,  # the session's own idle timeout bounds the token
+        "INVITE_VALID_DAYS": 7,
+        "SIGNIN_MAX_FAILURES": _int("SIGNIN_MAX_FAILURES", 5),
+        "SIGNIN_LOCK_MINUTES": _int("SIGNIN_LOCK_MINUTES", 15),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_SIGNIN": os.environ.get("RATELIMIT_SIGNIN", "20 per minute"),
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        # Mail: an outbox row is written in the same transaction as the change it reports.
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
+        "SMTP_PORT": _int("SMTP_PORT", 8025),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "no-reply@mhisf.invalid"),
+        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 10),
+        # Assistant (Rasa REST channel on loopback).
+        "RASA_URL": os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
+        "RASA_TIMEOUT_SECONDS": float(os.environ.get("RASA_TIMEOUT_SECONDS", "3")),
+        # Crisis lines (see shared domain notes; local ones unconfirmed, hence configurable).
+        "CRISIS_LOCAL_LINE_NAME": os.environ.get(
+            "CRISIS_LOCAL_LINE_NAME", "Sheffield Mental Health Helpline"
+        ),
+        "CRISIS_LOCAL_LINE_NUMBER": os.environ.get("CRISIS_LOCAL_LINE_NUMBER", "0808 801 0440"),
+        "SAFEGUARDING_PHONE": os.environ.get("SAFEGUARDING_PHONE", ""),
+        "HSTS_SECONDS": _int("HSTS_SECONDS", 31536000),
+        "AUDIT_RETENTION_DAYS": _int("AUDIT_RETENTION_DAYS", 8 * 365),
+    }

@@ -1,0 +1,95 @@
+"""Engine and sessions.
+
+SQLite is the embedded default. Several gunicorn workers share the file, so every
+connection gets WAL, a busy timeout and foreign keys, and a transaction that will write
+starts with BEGIN IMMEDIATE: a deferred transaction that later tries to write can fail at
+once with "database is locked" instead of waiting for the busy timeout.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+
+from flask import g
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+_writing = contextvars.ContextVar("writing", default=False)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        _configure_sqlite(engine)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
+
+
+@contextlib.contextmanager
+def writing() -> Iterator[None]:
+    """Mark the transactions begun inside this block as writers (BEGIN IMMEDIATE on SQLite)."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def set_writing(flag: bool) -> contextvars.Token:
+    return _writing.set(flag)
+
+
+class Database:
+    """One engine per app; one session per app context (request or CLI command)."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self._factory: sessionmaker | None = None
+        self.session: scoped_session | None = None
+
+    def init_app(self, app) -> None:
+        self.engine = make_engine(app.config["DATABASE_URL"])
+        self._factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # One session per app context, like Flask-SQLAlchemy: requests and CLI commands alike.
+        self.session = scoped_session(self._factory, scopefunc=lambda: id(g._get_current_object()))
+        app.extensions["database"] = self
+
+        @app.teardown_appcontext
+        def _remove_session(_exc):
+            self.session.remove()
+
+    @contextlib.contextmanager
+    def separate_write(self) -> Iterator[Session]:
+        """A short write transaction of its own, committed at once (used by audit on reads)."""
+        with writing(), self._factory() as session:
+            with session.begin():
+                yield session
+
+
+db = Database()

@@ -1,0 +1,70 @@
+"""Languages, the locale in the URL, text direction and Babel formatting.
+
+The language is the first path segment (`/ar/...`) so a translated page can be shared;
+Accept-Language only chooses where a visitor lands on their first visit to `/`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, abort, g, request
+from flask_babel import Babel
+
+from .config import REPO_ROOT
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    native_name: str  # the switcher names each language in itself
+    english_name: str
+    direction: str = "ltr"
+
+
+# The one place that lists the portal's languages (README: "Adding a language").
+LANGUAGES: dict[str, Language] = {
+    lang.code: lang
+    for lang in [
+        Language("en", "English", "English"),
+    ]
+}
+DEFAULT_LANGUAGE = "en"
+
+babel = Babel()
+
+
+def current_language() -> Language:
+    return LANGUAGES.get(g.get("lang", DEFAULT_LANGUAGE), LANGUAGES[DEFAULT_LANGUAGE])
+
+
+def best_language_for_request() -> str:
+    return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT_LANGUAGE)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(REPO_ROOT / "translations"))
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/London")
+    babel.init_app(app, locale_selector=lambda: current_language().code)
+
+    @app.url_value_preprocessor
+    def _pull_lang(_endpoint, values):
+        if values and "lang" in values:
+            g.lang = values.pop("lang")
+            g.lang_in_url = True
+
+    @app.url_defaults
+    def _add_lang(endpoint, values):
+        if "lang" in values or not app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            return
+        values["lang"] = current_language().code
+
+    @app.before_request
+    def _unknown_language_is_not_found():
+        if g.get("lang_in_url") and g.lang not in LANGUAGES:
+            g.lang = DEFAULT_LANGUAGE  # the 404 page itself renders in the default language
+            abort(404)
+
+    @app.context_processor
+    def _language_context():
+        lang = current_language()
+        return {"language": lang, "languages": LANGUAGES.values()}

@@ -1,0 +1,32 @@
+"""JSON-lines logs with the request id, and no personal data (no emails, names or bodies)."""
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+from flask import Flask, g, has_request_context, request
+
+
+class JsonLines(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if has_request_context():
+            entry["request_id"] = g.get("request_id")
+            entry["endpoint"] = request.endpoint
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry)
+
+
+def init_app(app: Flask) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLines())
+    app.logger.handlers[:] = [handler]
+    app.logger.setLevel(logging.INFO)
+    app.logger.propagate = False

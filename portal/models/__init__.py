@@ -1,0 +1,41 @@
+"""SQLAlchemy 2.0 typed models. Schema changes go through Alembic (portal/migrations)."""
+from sqlalchemy import event
+
+from .base import Base, utcnow
+from .people import Account, AccountStatus, CarerAccess, CarerScope, Client, Invitation, Role, Team
+from .plans import (
+    Arrangement,
+    Goal,
+    GoalRating,
+    GoalStatus,
+    PlanStatus,
+    RatedBy,
+    Referral,
+    Review,
+    ReviewOutcome,
+    SupportLocation,
+    SupportPlan,
+    SupportPlanVersion,
+)
+from .services import (
+    ArrangementRequest,
+    AuditEvent,
+    EqualityMonitoring,
+    FeedbackChannel,
+    FeedbackResponse,
+    FreeTextStatus,
+    OutboxMessage,
+    Provider,
+    RequestStatus,
+    RespondentType,
+    SafeguardingAlert,
+)
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _audit_is_append_only(_mapper, _connection, _target):
+    raise PermissionError("audit events are append-only")
+
+
+__all__ = [name for name in dir() if not name.startswith("_")]

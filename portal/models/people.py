@@ -1,0 +1,133 @@
+"""Clients, accounts, teams, carers' consent and invitations."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, str_enum, utcnow
+
+
+class Role(enum.StrEnum):
+    client = "client"
+    carer = "carer"
+    staff = "staff"
+    commissioner = "commissioner"
+    admin = "admin"
+
+
+class AccountStatus(enum.StrEnum):
+    invited = "invited"
+    active = "active"
+    disabled = "disabled"
+
+
+class CarerScope(enum.StrEnum):
+    """What a client lets a carer see or do; each is granted separately."""
+
+    plan = "plan"
+    goals = "goals"  # goals and ratings, including rating as carer
+    reviews = "reviews"
+    arrangement = "arrangement"
+    feedback = "feedback"  # give feedback on the client's behalf
+
+
+class Team(Base):
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+
+class Client(Base):
+    """A person who receives support under the framework."""
+
+    __tablename__ = "client"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    preferred_language: Mapped[str] = mapped_column(String(16), default="en")
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(Text)
+    area: Mapped[str | None] = mapped_column(String(64))  # area of the city, for provider matching
+    date_of_birth: Mapped[dt.date | None]
+    # Section 117 aftercare (Mental Health Act) is free: no contribution is charged.
+    section_117_aftercare: Mapped[bool] = mapped_column(default=False)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team | None] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class Account(Base):
+    """A sign-in. A client's account points at their Client record; staff belong to a team."""
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
+    status: Mapped[AccountStatus] = mapped_column(
+        str_enum(AccountStatus, "account_status"), default=AccountStatus.invited
+    )
+    # Compared on every request; rotating it signs the account out everywhere.
+    session_token: Mapped[str] = mapped_column(String(64))
+    failed_signins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None]
+    last_signin_at: Mapped[dt.datetime | None]
+    preferred_language: Mapped[str] = mapped_column(String(16), default="en")
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"), unique=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    client: Mapped[Client | None] = relationship()
+    team: Mapped[Team | None] = relationship()
+
+
+class CarerAccess(Base):
+    """A client's consent for a carer to act with them, scope by scope."""
+
+    __tablename__ = "carer_access"
+    __table_args__ = (Index("ix_carer_access_active", "carer_account_id", "client_id", "revoked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    carer_account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    scopes: Mapped[list] = mapped_column(default=list)  # list of CarerScope values
+    relationship_to_client: Mapped[str | None] = mapped_column(String(100))
+    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    granted_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    revoked_at: Mapped[dt.datetime | None]
+
+    carer: Mapped[Account] = relationship(foreign_keys=[carer_account_id])
+    client: Mapped[Client] = relationship()
+
+    def allows(self, scope: CarerScope) -> bool:
+        return self.revoked_at is None and scope.value in self.scopes
+
+
+class Invitation(Base):
+    """A single-use, expiring link that lets an invited person set their password."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    invited_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+    account: Mapped[Account] = relationship(foreign_keys=[account_id])

@@ -1,0 +1,187 @@
+"""Support plans (versioned), goals and ratings, reviews, referrals."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, str_enum, utcnow
+from .people import Account, Client
+
+
+class PlanStatus(enum.StrEnum):
+    draft = "draft"
+    shared = "shared"  # shared with the client, waiting for their agreement
+    agreed = "agreed"
+    ended = "ended"
+
+
+class Arrangement(enum.StrEnum):
+    council_arranged = "council_arranged"
+    direct_payment = "direct_payment"
+    mixed = "mixed"
+
+
+class SupportLocation(enum.StrEnum):
+    own_home = "own_home"
+    supported_accommodation = "supported_accommodation"
+    elsewhere = "elsewhere"
+
+
+class GoalStatus(enum.StrEnum):
+    active = "active"
+    reached = "reached"
+    stopped = "stopped"
+
+
+class RatedBy(enum.StrEnum):
+    client = "client"
+    carer = "carer"
+    staff = "staff"
+
+
+class ReviewOutcome(enum.StrEnum):
+    continue_level_1 = "continue_level_1"
+    move_to_level_2 = "move_to_level_2"
+    discharge = "discharge"
+    continue_level_2 = "continue_level_2"
+
+
+class SupportPlan(Base):
+    """A client's plan across its versions. The current version's key facts are kept here
+    too (written only by the plan rules) so caseload filters are one indexed query."""
+
+    __tablename__ = "support_plan"
+    __table_args__ = (
+        CheckConstraint("level IN (1, 2)", name="level"),
+        Index("ix_support_plan_status_review", "status", "next_review_due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    level: Mapped[int]
+    status: Mapped[PlanStatus] = mapped_column(str_enum(PlanStatus, "plan_status"))
+    arrangement: Mapped[Arrangement] = mapped_column(str_enum(Arrangement, "arrangement"))
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"), index=True)
+    block_start: Mapped[dt.date]
+    block_end: Mapped[dt.date]
+    next_review_due: Mapped[dt.date | None]
+    # Level 1 time runs from the first Level 1 start, across blocks (12-month aim, 24 at most).
+    level_1_started_on: Mapped[dt.date | None]
+    started_on: Mapped[dt.date]
+    ended_on: Mapped[dt.date | None]
+    current_version_no: Mapped[int] = mapped_column(default=1)
+    # Optimistic locking: two staff editing the same plan cannot overwrite each other.
+    lock_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    client: Mapped[Client] = relationship()
+    provider: Mapped["Provider | None"] = relationship()  # noqa: F821
+    versions: Mapped[list[SupportPlanVersion]] = relationship(
+        back_populates="plan", order_by="SupportPlanVersion.version_no"
+    )
+    goals: Mapped[list[Goal]] = relationship(back_populates="plan", order_by="Goal.position")
+    reviews: Mapped[list[Review]] = relationship(back_populates="plan", order_by="Review.due_on")
+
+
+class SupportPlanVersion(Base):
+    """What the plan said at one time. A change makes a new row; old rows stay readable."""
+
+    __tablename__ = "support_plan_version"
+    __table_args__ = (UniqueConstraint("plan_id", "version_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("support_plan.id"))
+    version_no: Mapped[int]
+    level: Mapped[int]
+    status: Mapped[PlanStatus] = mapped_column(str_enum(PlanStatus, "plan_status"))
+    block_start: Mapped[dt.date]
+    block_end: Mapped[dt.date]
+    arrangement: Mapped[Arrangement] = mapped_column(str_enum(Arrangement, "arrangement"))
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"))
+    hours_per_week: Mapped[float | None]
+    location: Mapped[SupportLocation] = mapped_column(str_enum(SupportLocation, "support_location"))
+    what_matters_to_me: Mapped[str] = mapped_column(Text, default="")
+    goals_snapshot: Mapped[list] = mapped_column(default=list)  # goals as they read in this version
+    change_summary: Mapped[str] = mapped_column(String(500), default="")
+    written_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    agreed_by_client_at: Mapped[dt.datetime | None]
+    client_comment: Mapped[str | None] = mapped_column(Text)  # "I want to talk about changes"
+
+    plan: Mapped[SupportPlan] = relationship(back_populates="versions")
+    written_by: Mapped[Account | None] = relationship()
+
+
+class Goal(Base):
+    __tablename__ = "goal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("support_plan.id"), index=True)
+    position: Mapped[int] = mapped_column(default=1)
+    description: Mapped[str] = mapped_column(Text)  # in the client's words
+    steps: Mapped[str] = mapped_column(Text, default="")
+    who_helps: Mapped[str] = mapped_column(String(500), default="")
+    target_date: Mapped[dt.date | None]
+    status: Mapped[GoalStatus] = mapped_column(str_enum(GoalStatus, "goal_status"), default=GoalStatus.active)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    plan: Mapped[SupportPlan] = relationship(back_populates="goals")
+    ratings: Mapped[list[GoalRating]] = relationship(back_populates="goal", order_by="GoalRating.rated_on")
+
+
+class GoalRating(Base):
+    """Progress towards a goal on our own 0–10 scale (0 none, 5 half way, 10 reached)."""
+
+    __tablename__ = "goal_rating"
+    __table_args__ = (
+        CheckConstraint("rating BETWEEN 0 AND 10", name="rating_range"),
+        Index("ix_goal_rating_goal_date", "goal_id", "rated_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id"))
+    rating: Mapped[int]
+    rated_by: Mapped[RatedBy] = mapped_column(str_enum(RatedBy, "rated_by"))
+    rated_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    rated_on: Mapped[dt.date]
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    goal: Mapped[Goal] = relationship(back_populates="ratings")
+
+
+class Review(Base):
+    """The annual review (Care Act 2014): due at the end of each 12-month block."""
+
+    __tablename__ = "review"
+    __table_args__ = (Index("ix_review_due_open", "completed_on", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("support_plan.id"), index=True)
+    due_on: Mapped[dt.date]
+    scheduled_for: Mapped[dt.date | None]
+    completed_on: Mapped[dt.date | None]
+    outcome: Mapped[ReviewOutcome | None] = mapped_column(str_enum(ReviewOutcome, "review_outcome"))
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    plan: Mapped[SupportPlan] = relationship(back_populates="reviews")
+
+
+class Referral(Base):
+    """Referral → assessment → support started: the waits commissioners watch."""
+
+    __tablename__ = "referral"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    level: Mapped[int | None]
+    referred_on: Mapped[dt.date]
+    assessed_on: Mapped[dt.date | None]
+    support_started_on: Mapped[dt.date | None]
