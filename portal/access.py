@@ -93,7 +93,8 @@ def init_app(app: Flask) -> None:
             return None
         account = g.account
         if account is None:
-            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+            timed_out = {"timed_out": 1} if g.get("session_timed_out") else {}
+            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?"), **timed_out))
         if ANY_SIGNED_IN in allowed or account.role.value in allowed:
             return None
         abort(403)

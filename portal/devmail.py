@@ -1,6 +1,7 @@
 """A local SMTP server (aiosmtpd) for development and tests: nothing leaves the machine."""
 from __future__ import annotations
 
+import socket
 import time
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -25,8 +26,16 @@ class MaildirHandler:
         return "250 Message accepted for delivery"
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def start(port: int = 0, folder: Path | None = None) -> tuple[Controller, MaildirHandler]:
+    """Start a server in a thread; port 0 picks a free one (aiosmtpd cannot bind 0 itself)."""
     handler = MaildirHandler(folder)
+    port = port or free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     return controller, handler

@@ -70,7 +70,7 @@ def sign_in():
         form.email.errors = [SIGN_IN_MESSAGES[result.failure]]
         db.session.commit()  # keep the failure count
     form.password.data = ""  # never echo a password back
-    return render_template("auth/sign_in.html", form=form, timed_out=g.get("session_timed_out", False))
+    return render_template("auth/sign_in.html", form=form, timed_out=request.args.get("timed_out") == "1")
 
 
 @bp.post("/sign-out")

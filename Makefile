@@ -1,0 +1,78 @@
+# Two commands matter: `make run` (set up everything, start everything) and `make test`.
+SHELL := /bin/bash
+CACHE_DIR ?= $(HOME)/.cache/mhisf
+PYTHON311 ?= python3.11
+PYTHON310 ?= python3.10
+export CACHE_DIR PYTHON311 PYTHON310
+
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app portal
+PYBABEL := $(VENV)/bin/pybabel
+
+include chatbot/chatbot.mk
+
+.PHONY: help run test test-fast test-postgres setup venv assets db system-deps \
+        i18n-extract i18n-update i18n-compile i18n-check benchmarks clean
+
+help:
+	@echo "make run    set up everything and start the portal and the assistant"
+	@echo "make test   install what the tests need and run the whole suite"
+
+## Set-up steps (each is quick when nothing changed)
+venv:
+	@scripts/ensure-portal-venv
+
+assets: venv
+	@scripts/ensure-assets
+
+db: venv
+	@$(FLASK) demo-data --if-empty
+
+system-deps:
+	@scripts/ensure-system-deps
+
+setup: venv assets i18n-compile db chatbot-model
+
+## Run: portal on 127.0.0.1:5000, Rasa + action server, local SMTP and the outbox sender
+run: setup
+	@scripts/run-all
+
+## Tests
+test: venv assets i18n-check i18n-compile system-deps chatbot-model
+	$(PY) -m pytest -p no:randomly $(PYTEST_ARGS)
+
+test-fast: venv assets i18n-compile
+	$(PY) -m pytest -m "not browser and not chatbot" $(PYTEST_ARGS)
+
+# The database-backed tests again on a throw-away PostgreSQL cluster (installs it if missing).
+test-postgres: venv assets i18n-compile
+	@scripts/with-throwaway-postgres $(PY) -m pytest -m "not browser and not chatbot" $(PYTEST_ARGS)
+
+benchmarks: venv assets
+	$(PY) benchmarks/pages.py
+
+## Translations (Babel catalogs in translations/)
+i18n-extract: venv
+	@$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --omit-header --sort-output \
+		--no-wrap -o translations/messages.pot portal >/dev/null 2>&1
+
+i18n-update: i18n-extract
+	@for po in translations/*/LC_MESSAGES/messages.po; do \
+		[ -e "$$po" ] || continue; \
+		$(PYBABEL) update -q --no-wrap --omit-header -i translations/messages.pot -d translations \
+			-l "$$(basename $$(dirname $$(dirname $$po)))"; \
+	done
+
+i18n-compile: venv
+	@for po in translations/*/LC_MESSAGES/messages.po; do \
+		[ -e "$$po" ] || continue; \
+		$(PYBABEL) compile -q -i "$$po" -o "$${po%.po}.mo"; \
+	done
+
+i18n-check: venv
+	@$(PY) scripts/i18n_check.py
+
+clean:
+	rm -rf portal/static/dist instance node_modules
+	rm -f $(VENV)

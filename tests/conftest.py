@@ -1,0 +1,160 @@
+"""Shared fixtures.
+
+Each test gets its own database, copied from a template that was migrated and filled with
+the demo data once per run: a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on
+PostgreSQL (set TEST_DATABASE_URL=postgresql://… to run there, as .ci/run does).
+View-test responses go through the page checker automatically.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import create_engine, text
+
+from portal import create_app
+from portal.db import db, writing
+from portal.domain import demo
+from portal.migrate import upgrade
+from portal.models import utcnow
+from tests.pagecheck import page_problems
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _pg_admin_engine():
+    return create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+
+
+def _pg_url_for(name: str) -> str:
+    return re.sub(r"/[^/]*$", f"/{name}", PG_URL)
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """A migrated database with the demo data, made once per test run."""
+    if PG_URL:
+        name = f"mhisf_tmpl_{uuid.uuid4().hex[:8]}"
+        admin = _pg_admin_engine()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = _pg_url_for(name)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite3'}"
+    upgrade(url)
+    app = create_app({"DATABASE_URL": url, "TESTING": True})
+    with app.app_context(), writing():
+        demo.build(db.session, seed=2022, now=utcnow())
+        db.session.commit()
+        db.engine.dispose()
+    yield url
+    if PG_URL:
+        with _pg_admin_engine().connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    if PG_URL:
+        name = f"mhisf_test_{uuid.uuid4().hex[:10]}"
+        template = database_template.rsplit("/", 1)[1]
+        admin = _pg_admin_engine()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        yield _pg_url_for(name)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        source = Path(database_template.removeprefix("sqlite:///"))
+        target = tmp_path / "portal.sqlite3"
+        shutil.copy(source, target)
+        yield f"sqlite:///{target}"
+
+
+class CheckedClient(FlaskClient):
+    """A test client that runs the page checker on every HTML page it receives, and adds
+    a valid CSRF token to form posts (pass `csrf=False` to post without one)."""
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as session:
+            raw = session.setdefault("csrf_token", secrets.token_hex(20))
+        serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
+        return serializer.dumps(raw)
+
+    def open(self, *args, csrf: bool = True, **kwargs):
+        data = kwargs.get("data")
+        if csrf and kwargs.get("method") == "POST" and isinstance(data, dict) and "csrf_token" not in data:
+            kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html" and response.status_code != 302:
+            problems = page_problems(response.get_data(as_text=True))
+            assert not problems, f"page checker on {response.request.path}: {problems}"
+        return response
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "TESTING": True,
+            "RATELIMIT_ENABLED": False,
+            "SMTP_PORT": 9,  # nothing listens: tests that send mail start a real SMTP server
+            "RASA_URL": "http://127.0.0.1:9",
+            "RASA_TIMEOUT_SECONDS": 0.5,
+        }
+    )
+    app.test_client_class = CheckedClient
+    yield app
+    db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app):
+    """A database session inside an app context (for calling domain rules directly)."""
+    with app.app_context(), writing():
+        yield db.session
+
+
+@pytest.fixture
+def demo_accounts():
+    return {account.role: account for account in demo.DEMO_ACCOUNTS}
+
+
+@pytest.fixture
+def sign_in(client, demo_accounts):
+    """sign_in("staff") signs the test client in as that demo role."""
+
+    def _sign_in(role: str, email: str | None = None, password: str | None = None):
+        account = demo_accounts.get(role)
+        response = client.post(
+            "/en/sign-in",
+            data={"email": email or account.email, "password": password or account.password},
+        )
+        assert response.status_code == 302, f"sign-in as {role} failed"
+        return client
+
+    return _sign_in
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port; `.messages` holds what arrived."""
+    from portal.devmail import start
+
+    controller, handler = start(0)
+    handler.port = controller.port
+    yield handler
+    controller.stop()

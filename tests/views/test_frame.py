@@ -1,0 +1,72 @@
+"""The frame every page shares: headers, crisis link, language, errors."""
+import re
+
+import pytest
+
+
+def test_root_redirects_to_the_language_the_browser_prefers(client):
+    response = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/en/")
+
+
+@pytest.mark.parametrize("path", ["/en/", "/en/help-in-a-crisis", "/en/sign-in", "/en/chat"])
+def test_public_pages_carry_the_crisis_link_and_security_headers(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'href="/en/help-in-a-crisis"' in html
+    csp = response.headers["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    # Every inline script carries this response's nonce.
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert scripts and all(f'nonce="{nonce}"' in attrs for attrs in scripts)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_each_response_has_a_fresh_nonce(client):
+    first = client.get("/en/").headers["Content-Security-Policy"]
+    second = client.get("/en/").headers["Content-Security-Policy"]
+    assert first != second
+
+
+def test_crisis_page_shows_every_number_from_configuration(client, app):
+    html = client.get("/en/help-in-a-crisis").get_data(as_text=True)
+    for number in ["999", "111", "116 123", "85258", app.config["CRISIS_LOCAL_LINE_NUMBER"]]:
+        assert number in html
+
+
+def test_local_crisis_line_follows_configuration(database_url):
+    from portal import create_app
+
+    app = create_app({"DATABASE_URL": database_url, "CRISIS_LOCAL_LINE_NUMBER": "0114 000 0000"})
+    html = app.test_client().get("/en/help-in-a-crisis").get_data(as_text=True)
+    assert "0114 000 0000" in html
+
+
+def test_unknown_language_is_a_page_not_found_in_english(client):
+    response = client.get("/xx/")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_personal_pages_are_not_cached(client, sign_in):
+    sign_in("client")
+    response = client.get("/en/account")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/en/").headers
+    secure = client.get("/en/", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_oversized_body_gets_a_friendly_page(client):
+    response = client.post("/en/sign-in", data={"email": "a" * 100_000, "password": "x"})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
