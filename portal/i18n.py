@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, g, request, url_for
 from flask_babel import Babel
 
 from .config import REPO_ROOT
@@ -35,6 +35,15 @@ babel = Babel()
 
 def current_language() -> Language:
     return LANGUAGES.get(g.get("lang", DEFAULT_LANGUAGE), LANGUAGES[DEFAULT_LANGUAGE])
+
+
+def switch_language_url(code: str) -> str:
+    """The same page in another language (the home page where there is no such page)."""
+    endpoint = request.endpoint
+    if endpoint and request.url_rule and "lang" in request.url_rule.arguments and "GET" in request.url_rule.methods:
+        args = {**request.args.to_dict(), **(request.view_args or {}), "lang": code}
+        return url_for(endpoint, **args)
+    return url_for("pages.home", lang=code)
 
 
 def best_language_for_request() -> str:
@@ -67,4 +76,4 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _language_context():
         lang = current_language()
-        return {"language": lang, "languages": LANGUAGES.values()}
+        return {"language": lang, "languages": LANGUAGES.values(), "switch_language_url": switch_language_url}

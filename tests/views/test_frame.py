@@ -70,3 +70,46 @@ def test_oversized_body_gets_a_friendly_page(client):
     response = client.post("/en/sign-in", data={"email": "a" * 100_000, "password": "x"})
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
+
+
+def test_session_cookie_is_httponly_and_samesite(client, demo_accounts):
+    demo = demo_accounts["client"]
+    response = client.post("/en/sign-in", data={"email": demo.email, "password": demo.password})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # development over http
+
+
+def test_production_cookie_is_secure(database_url, monkeypatch):
+    from portal import create_app
+
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    app = create_app({"DATABASE_URL": database_url})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_refuses_to_start_without_a_secret(database_url, monkeypatch):
+    from portal import create_app
+
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError):
+        create_app({"DATABASE_URL": database_url})
+
+
+def test_sign_in_posts_are_rate_limited(app, client):
+    app.config["RATELIMIT_ENABLED"] = True
+    from portal.limits import limiter
+
+    limiter.enabled = True
+    try:
+        statuses = [
+            client.post("/en/sign-in", data={"email": "x@example.org", "password": "wrong"}).status_code
+            for _ in range(21)
+        ]
+    finally:
+        limiter.enabled = False
+        limiter.reset()
+    assert statuses[:20] == [200] * 20
+    assert statuses[20] == 429

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from ...widgets import TextArea
 from wtforms import TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 from ...access import PUBLIC, audience
 from ...domain import assistant
@@ -21,8 +21,9 @@ class ChatForm(FlaskForm):
     message = TextAreaField(
         _l("Your question"),
         widget=TextArea(),
+        filters=[lambda text: text.strip() if text else text],
         validators=[
-            InputRequired(message=_l("Type your question")),
+            DataRequired(message=_l("Type your question")),
             Length(max=assistant.MAX_MESSAGE_LENGTH, message=_l("Your question must be 500 characters or fewer")),
         ],
     )

@@ -1,0 +1,23 @@
+"""The portal's chat page talking to the real Rasa server through its REST channel."""
+
+
+def test_level_question_is_answered_by_the_assistant_through_the_portal(app, client, rasa_server):
+    app.config["RASA_URL"] = rasa_server
+    app.config["RASA_TIMEOUT_SECONDS"] = 10
+    html = client.post("/en/chat", data={"message": "what is level 1?"}).get_data(as_text=True)
+    assert "12 months" in html and "24 months" in html
+    assert "the assistant is not available" not in html
+
+
+def test_crisis_message_gets_the_numbers_from_the_portal(app, client, rasa_server):
+    app.config["RASA_URL"] = rasa_server
+    html = client.post("/en/chat", data={"message": "I have taken an overdose"}).get_data(as_text=True)
+    assert "116 123" in html and "85258" in html
+
+
+def test_ordinary_question_with_the_word_crisis_is_not_a_crisis(app, client, rasa_server):
+    app.config["RASA_URL"] = rasa_server
+    app.config["RASA_TIMEOUT_SECONDS"] = 10
+    html = client.post("/en/chat", data={"message": "what is crisis support in Level 1?"}).get_data(as_text=True)
+    assert "If you need help now" not in html
+    assert "12 months" in html
