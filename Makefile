@@ -13,7 +13,7 @@ PYBABEL := $(VENV)/bin/pybabel
 include chatbot/chatbot.mk
 
 .PHONY: help run test test-fast test-postgres setup venv assets db system-deps \
-        i18n-extract i18n-update i18n-compile i18n-check benchmarks clean
+        i18n-extract i18n-update i18n-compile i18n-check i18n-status benchmarks clean
 
 help:
 	@echo "make run    set up everything and start the portal and the assistant"
@@ -54,7 +54,7 @@ benchmarks: venv assets
 
 ## Translations (Babel catalogs in translations/)
 i18n-extract: venv
-	@$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --omit-header --sort-output \
+	@$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k N_ --omit-header --sort-output \
 		--no-wrap -o translations/messages.pot portal >/dev/null 2>&1
 
 i18n-update: i18n-extract
@@ -72,6 +72,9 @@ i18n-compile: venv
 
 i18n-check: venv
 	@$(PY) scripts/i18n_check.py
+
+i18n-status: venv
+	@$(PY) scripts/i18n_status.py
 
 clean:
 	rm -rf portal/static/dist instance node_modules

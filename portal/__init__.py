@@ -53,9 +53,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         # On SQLite a request that may write takes the write lock when it begins.
         set_writing(request.method not in {"GET", "HEAD", "OPTIONS"})
 
-    from .blueprints import auth, chat, pages, staff
+    from .blueprints import auth, chat, pages, providers, staff
 
-    for module in (pages, auth, staff, chat):
+    for module in (pages, auth, staff, providers, chat):
         app.register_blueprint(module.bp, url_prefix="/<lang>")
 
     @app.get("/")

@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, abort, g, request, url_for
-from flask_babel import Babel
+from babel import Locale, UnknownLocaleError
+from flask_babel import Babel, format_date, format_decimal, get_locale
+from markupsafe import Markup, escape
 
 from .config import REPO_ROOT
 
@@ -35,6 +37,18 @@ babel = Babel()
 
 def current_language() -> Language:
     return LANGUAGES.get(g.get("lang", DEFAULT_LANGUAGE), LANGUAGES[DEFAULT_LANGUAGE])
+
+
+def language_name(code: str) -> str:
+    """A language's name in the reader's language (Babel's CLDR data), or the code itself."""
+    try:
+        return Locale.parse(code).get_display_name(get_locale()) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def ltr(text) -> Markup:
+    return Markup('<span class="app-ltr" dir="ltr">%s</span>') % escape(text)
 
 
 def switch_language_url(code: str) -> str:
@@ -72,6 +86,14 @@ def init_app(app: Flask) -> None:
         if g.get("lang_in_url") and g.lang not in LANGUAGES:
             g.lang = DEFAULT_LANGUAGE  # the 404 page itself renders in the default language
             abort(404)
+
+    # Dates and numbers follow the reader's locale; in right-to-left pages they are isolated
+    # left to right so digits and phone numbers read correctly.
+    app.jinja_env.filters["long_date"] = lambda value: ltr(format_date(value, "long")) if value else ""
+    app.jinja_env.filters["short_date"] = lambda value: ltr(format_date(value, "medium")) if value else ""
+    app.jinja_env.filters["number"] = lambda value: ltr(format_decimal(value))
+    app.jinja_env.filters["ltr"] = ltr
+    app.jinja_env.filters["language_name"] = language_name
 
     @app.context_processor
     def _language_context():
