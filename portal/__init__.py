@@ -4,14 +4,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, redirect, url_for
 from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from . import access, assets, errors, i18n, logs, security
 from .config import load_config
-from .db import db, set_writing
+from .db import db
 from .limits import limiter
 
 csrf = CSRFProtect()
@@ -48,14 +48,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     assets.init_app(app)
     errors.init_app(app)
 
-    @app.before_request
-    def _writes_begin_immediately():
-        # On SQLite a request that may write takes the write lock when it begins.
-        set_writing(request.method not in {"GET", "HEAD", "OPTIONS"})
+    from .blueprints import auth, chat, choice, pages, providers, staff
 
-    from .blueprints import auth, chat, pages, providers, staff
-
-    for module in (pages, auth, staff, providers, chat):
+    for module in (pages, auth, staff, providers, choice, chat):
         app.register_blueprint(module.bp, url_prefix="/<lang>")
 
     @app.get("/")

@@ -13,23 +13,30 @@ from collections.abc import Callable
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 
 from .db import db
-from .models import Account, AccountStatus, Role, utcnow
+from .models import Account, AccountStatus, CarerScope, Role, utcnow
 
 PUBLIC = "public"
 ANY_SIGNED_IN = "signed_in"
 
 
-def audience(*who: str | Role) -> Callable:
-    """Declare who may use a view: PUBLIC, ANY_SIGNED_IN, or one or more roles."""
+def audience(*who: str | Role, carer_scope: CarerScope | None = None) -> Callable:
+    """Declare who may use a view: PUBLIC, ANY_SIGNED_IN, or one or more roles; for a view
+    of a client's record, also the scope a carer needs (checked when the record is opened)."""
     allowed = frozenset(str(w) for w in who)
     if not allowed:
         raise ValueError("declare at least one audience")
 
     def decorate(view: Callable) -> Callable:
         view.audience = allowed
+        view.carer_scope = carer_scope
         return view
 
     return decorate
+
+
+def carer_scope_of_current_view() -> CarerScope | None:
+    view = current_app.view_functions.get(request.endpoint)
+    return getattr(view, "carer_scope", None)
 
 
 def audience_of(app: Flask, endpoint: str) -> frozenset[str] | None:
@@ -73,6 +80,9 @@ def _load_account(app: Flask) -> Account | None:
         session.clear()
         return None
     session["seen"] = int(now.timestamp())
+    # End this read at once: the view's own transaction then begins fresh (a write on
+    # SQLite cannot start from an older read snapshot once another writer has committed).
+    db.session.commit()
     return account
 
 

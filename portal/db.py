@@ -11,10 +11,10 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 
-from flask import g
+from flask import g, request
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, scoped_session, sessionmaker
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 _writing = contextvars.ContextVar("writing", default=False)
 
@@ -80,16 +80,15 @@ class Database:
         self.session = scoped_session(self._factory, scopefunc=lambda: id(g._get_current_object()))
         app.extensions["database"] = self
 
+        @app.before_request
+        def _writes_begin_immediately():
+            # First hook of all, so the request's first query already knows: on SQLite a
+            # request that may write takes the write lock when its transaction begins.
+            set_writing(request.method not in {"GET", "HEAD", "OPTIONS"})
+
         @app.teardown_appcontext
         def _remove_session(_exc):
             self.session.remove()
-
-    @contextlib.contextmanager
-    def separate_write(self) -> Iterator[Session]:
-        """A short write transaction of its own, committed at once (used by audit on reads)."""
-        with writing(), self._factory() as session:
-            with session.begin():
-                yield session
 
 
 db = Database()

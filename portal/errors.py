@@ -49,7 +49,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
     def _database_unavailable(error):
-        app.logger.error("database unavailable: %s", type(error).__name__)
+        app.logger.error("database unavailable: %s: %s", type(error).__name__, str(error).splitlines()[0][:200])
         db.session.rollback()
         return _render(503)
 

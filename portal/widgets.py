@@ -64,3 +64,8 @@ class PasswordInput(_Translated, gov.GovPasswordInput):
             passwordHiddenAnnouncementText=_("Your password is hidden"),
         )
         return params
+
+
+def strip(value):
+    """A WTForms filter: trim text (other values pass through, e.g. an int from `obj=`)."""
+    return value.strip() if isinstance(value, str) else value

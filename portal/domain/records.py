@@ -43,7 +43,6 @@ def may_read(session: Session, reader: Account, client: Client, scope: CarerScop
 
 def open_client_record(
     session: Session,
-    audit_session: Session,
     *,
     reader: Account,
     client_id: int,
@@ -54,12 +53,12 @@ def open_client_record(
     request_id: str | None = None,
 ) -> Client:
     """Return the client if `reader` may see it (for `scope`, when acting as carer), and
-    record the view in the audit trail through `audit_session`, committed on its own."""
+    record the view in the audit trail (the caller commits it at once)."""
     client = session.get(Client, client_id)
     if client is None or not may_read(session, reader, client, scope):
         raise RecordNotAvailable(client_id)
     audit.record(
-        audit_session,
+        session,
         actor=reader,
         action=action,
         now=now,

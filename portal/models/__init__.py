@@ -22,6 +22,7 @@ from .services import (
     AuditEvent,
     EqualityMonitoring,
     FeedbackChannel,
+    FormDraft,
     FeedbackResponse,
     FreeTextStatus,
     OutboxMessage,

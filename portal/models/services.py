@@ -147,6 +147,23 @@ class SafeguardingAlert(Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
 
+class FormDraft(Base):
+    """Answers to a multi-page form kept on the server between pages (never in the cookie),
+    so nothing typed is lost and nothing personal travels in the session."""
+
+    __tablename__ = "form_draft"
+    __table_args__ = (UniqueConstraint("account_id", "kind", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    answers: Mapped[dict] = mapped_column(default=dict)
+    # Random per draft: the submit button carries it, so a double submit records once.
+    submission_key: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class OutboxMessage(Base):
     """Mail waiting to go. Written in the change's own transaction; sent by the outbox
     sender, so nothing is lost when SMTP is down and nothing is sent twice."""

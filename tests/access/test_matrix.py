@@ -1,61 +1,105 @@
 """The route × role access matrix, generated from app.url_map.
 
 Every endpoint must declare its audience (portal.access.audience). Each endpoint is then
-requested anonymously and as every role, and must answer as its declaration says. New
-routes are covered automatically; a route whose URL needs an argument this file cannot
-fill fails until a sample is added to SAMPLE_ARGS.
+requested anonymously and as every role, and must answer as its declaration says: 200 for
+the audience (a carer gets 404 where the demo client did not grant the view's scope), a
+redirect to sign in for anonymous visitors, 403 for other roles. Every endpoint that names
+a client's object is also requested by a client for another client's object (404).
+
+New routes are covered automatically; a route whose URL needs an argument this file cannot
+fill fails until a sample is added to SAMPLE_ARGS or ENDPOINT_ARGS.
 """
 from __future__ import annotations
 
 import pytest
+from flask import url_for
+from sqlalchemy import select
 
 from portal.access import ANY_SIGNED_IN, PUBLIC, audience_of
-from portal.models import Role
+from portal.db import db
+from portal.domain import demo, records
+from portal.models import Account, ArrangementRequest, Arrangement, Client, Provider, Role, utcnow
+
+IDENTITIES = ["anonymous"] + [role.value for role in Role]
+
+
+def _account(session, role: str) -> Account:
+    email = next(a.email for a in demo.DEMO_ACCOUNTS if a.role == role)
+    return session.scalar(select(Account).where(Account.email == email))
+
+
+def _own_client_id(session) -> int:
+    return _account(session, "client").client_id
+
+
+def _other_client_id(session) -> int:
+    """A client on no demo account's record: neither the demo client nor one the demo carer supports."""
+    return session.scalar(select(Client.id).where(Client.id != _own_client_id(session)).order_by(Client.id.desc()).limit(1))
+
+
+def _request_of(session, client_id: int) -> ArrangementRequest:
+    found = session.scalar(select(ArrangementRequest).where(ArrangementRequest.client_id == client_id).limit(1))
+    if found is None:
+        found = ArrangementRequest(
+            reference=f"AR-T{client_id:05d}"[:16], submission_key=f"matrix-{client_id}", client_id=client_id,
+            from_arrangement=Arrangement.council_arranged, to_arrangement=Arrangement.direct_payment,
+            created_at=utcnow(), updated_at=utcnow(),
+        )
+        session.add(found)
+        session.commit()
+    return found
+
+
+def _first_provider(session, _client_id):
+    return {"slug": session.scalar(select(Provider.slug).order_by(Provider.id).limit(1))}
+
+
+def _request_args(session, client_id):
+    return {"client_id": client_id, "reference": _request_of(session, client_id).reference}
+
 
 SAMPLE_ARGS = {
     "lang": "en",
     "slug": "help-in-a-crisis",
     "token": "not-a-real-token",
-    "filename": "dist/app.css",
 }
-
-def _first_provider(session):
-    from sqlalchemy import select
-
-    from portal.models import Provider
-
-    return {"slug": session.scalar(select(Provider.slug).order_by(Provider.id).limit(1))}
-
-
-# Endpoints whose URL names an object of the demo data: how to find one.
+# Endpoints whose URL names objects: given a client id, the arguments for that client's object.
 ENDPOINT_ARGS = {
+    "pages.easy_read_page": lambda session, client_id: {"slug": "about-the-service"},
     "providers.provider_page": _first_provider,
     "providers.edit": _first_provider,
+    "choice.track": _request_args,
+    "choice.decide": lambda session, client_id: {"reference": _request_of(session, client_id).reference},
 }
-# What an allowed GET answers when it is not 200.
-GET_STATUS = {"root": 302, "auth.accept_invitation": 410}
-IDENTITIES = ["anonymous"] + [role.value for role in Role]
+# What an allowed GET answers when it is not 200 (redirects to the right step, and so on).
+GET_STATUS = {
+    "root": 302,
+    "auth.accept_invitation": 410,
+    "choice.what": 302,  # the client has an open request: it goes to that request
+    "choice.preferences": 302,  # no answer to the first question yet
+    "choice.contact": 302,
+    "choice.check": 302,
+}
 
 
 def _rules(app):
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
-        yield rule
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
 
 
-def _url(app, rule) -> str:
-    from flask import url_for
-
-    from portal.db import db
-
+def _url(app, rule, client_id: int) -> str:
     with app.test_request_context():
         args = {arg: SAMPLE_ARGS[arg] for arg in rule.arguments if arg in SAMPLE_ARGS}
+        if "client_id" in rule.arguments:
+            args["client_id"] = client_id
         if rule.endpoint in ENDPOINT_ARGS:
-            args.update(ENDPOINT_ARGS[rule.endpoint](db.session))
+            args.update(ENDPOINT_ARGS[rule.endpoint](db.session, client_id))
         missing = [arg for arg in rule.arguments if arg not in args]
         assert not missing, f"{rule.endpoint}: add a sample for {missing} to SAMPLE_ARGS or ENDPOINT_ARGS"
         return url_for(rule.endpoint, **args)
+
+
+def _names_a_client(rule) -> bool:
+    return "client_id" in rule.arguments or rule.endpoint in ENDPOINT_ARGS and rule.endpoint.startswith("choice.")
 
 
 def test_every_endpoint_declares_its_audience(app):
@@ -71,40 +115,89 @@ def test_an_undeclared_endpoint_is_refused(app, client):
     assert client.get("/en/undeclared-test-route").status_code == 403
 
 
-def _allowed(audience: frozenset[str], identity: str) -> bool:
-    if PUBLIC in audience:
-        return True
-    if identity == "anonymous":
-        return False
-    return ANY_SIGNED_IN in audience or identity in audience
+def _expected(app, rule, identity: str) -> int | str:
+    audience = audience_of(app, rule.endpoint)
+    if PUBLIC in audience or (identity != "anonymous" and (ANY_SIGNED_IN in audience or identity in audience)):
+        if identity == "carer" and _names_a_client(rule):
+            with app.app_context():
+                carer = _account(db.session, "carer")
+                scope = getattr(app.view_functions[rule.endpoint], "carer_scope", None)
+                client = db.session.get(Client, _own_client_id(db.session))
+                if not records.may_read(db.session, carer, client, scope):
+                    return 404
+        return "allowed"
+    return "sign-in" if identity == "anonymous" else 403
 
 
 @pytest.mark.parametrize("identity", IDENTITIES)
 def test_each_identity_gets_what_each_endpoint_declares(app, client, sign_in, identity):
+    with app.app_context():
+        own = _own_client_id(db.session)
+        _request_of(db.session, own)  # so the request pages have one to show
     if identity != "anonymous":
         sign_in(identity)
     wrong = []
     for rule in _rules(app):
-        audience = audience_of(app, rule.endpoint)
-        url = _url(app, rule)
+        url = _url(app, rule, own)
+        expected = _expected(app, rule, identity)
         for method in sorted(rule.methods & {"GET", "POST"}):
             if rule.endpoint == "auth.sign_out" and identity != "anonymous":
                 continue  # signing out here would end the rest of this identity's walk
             response = client.open(url, method=method, data={})
-            status = response.status_code
-            if _allowed(audience, identity):
+            status, location = response.status_code, response.headers.get("Location", "")
+            if expected == "allowed":
                 if method == "GET":
-                    expected = GET_STATUS.get(rule.endpoint, 200)
-                    if status != expected:
-                        wrong.append(f"{identity} GET {url}: {status}, expected {expected}")
-                elif status == 403 or status >= 500 or "/sign-in?" in response.headers.get("Location", ""):
-                    wrong.append(f"{identity} POST {url}: {status}, expected access")
-            elif identity == "anonymous":
-                if not (status == 302 and "/sign-in" in response.headers["Location"]):
-                    wrong.append(f"{identity} {method} {url}: {status}, expected redirect to sign in")
-            elif status != 403:
-                wrong.append(f"{identity} {method} {url}: {status}, expected 403")
-    assert wrong == []
+                    ok = status == GET_STATUS.get(rule.endpoint, 200)
+                else:
+                    ok = status < 500 and status != 403 and "/sign-in?" not in location
+            elif expected == "sign-in":
+                ok = status == 302 and "/sign-in" in location
+            else:
+                ok = status == expected
+            if not ok:
+                wrong.append(f"{identity} {method} {url}: {status}, expected {expected}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_client_cannot_reach_another_clients_objects(app, client, sign_in):
+    with app.app_context():
+        other = _other_client_id(db.session)
+    sign_in("client")
+    checked, wrong = 0, []
+    for rule in _rules(app):
+        if not _names_a_client(rule) or "client" not in audience_of(app, rule.endpoint):
+            continue
+        url = _url(app, rule, other)
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            checked += 1
+            status = client.open(url, method=method, data={}).status_code
+            if status != 404:
+                wrong.append(f"client {method} {url}: {status}, expected 404")
+    assert checked > 0 and wrong == []
+
+
+def test_staff_cannot_reach_another_teams_clients(app, client, sign_in):
+    with app.app_context():
+        staff = _account(db.session, "staff")
+        other = db.session.scalar(
+            select(Client.id).where((Client.team_id != staff.team_id) | Client.team_id.is_(None)).limit(1)
+        )
+        if other is None:  # the demo city always has several teams; make sure regardless
+            other_client = Client(given_name="Other", family_name="Team")
+            db.session.add(other_client)
+            db.session.commit()
+            other = other_client.id
+    sign_in("staff")
+    checked, wrong = 0, []
+    for rule in _rules(app):
+        if "staff" not in audience_of(app, rule.endpoint) or rule.endpoint not in ENDPOINT_ARGS or not rule.endpoint.startswith("choice."):
+            continue
+        with app.app_context():
+            url = _url(app, rule, other)
+        checked += 1
+        if client.get(url).status_code != 404:
+            wrong.append(url)
+    assert checked > 0 and wrong == []
 
 
 def test_sign_out_is_for_signed_in_people_only(client, sign_in):

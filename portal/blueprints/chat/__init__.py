@@ -7,7 +7,7 @@ import secrets
 from flask import Blueprint, current_app, g, render_template, session
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from ...widgets import TextArea
+from ...widgets import TextArea, strip
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -21,7 +21,7 @@ class ChatForm(FlaskForm):
     message = TextAreaField(
         _l("Your question"),
         widget=TextArea(),
-        filters=[lambda text: text.strip() if text else text],
+        filters=[strip],
         validators=[
             DataRequired(message=_l("Type your question")),
             Length(max=assistant.MAX_MESSAGE_LENGTH, message=_l("Your question must be 500 characters or fewer")),

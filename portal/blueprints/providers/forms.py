@@ -5,11 +5,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from ...domain.providers import CITY_AREAS
-from ...widgets import CheckboxesInput, TextArea, TextInput
+from ...widgets import CheckboxesInput, TextArea, TextInput, strip
 
 
 class ProviderForm(FlaskForm):
-    name = StringField(_l("Name"), widget=TextInput(), filters=[lambda s: s.strip() if s else s], validators=[
+    name = StringField(_l("Name"), widget=TextInput(), filters=[strip], validators=[
         DataRequired(message=_l("Enter the provider’s name")),
         Length(max=200, message=_l("Name must be 200 characters or fewer"))])
     description = TextAreaField(_l("What they offer"), widget=TextArea(), validators=[
@@ -32,7 +32,7 @@ class ProviderForm(FlaskForm):
     accepting_new_clients = BooleanField(_l("Accepting new clients"))
     # A text field checked by pattern, so the message is ours and in the reader's language.
     typical_wait_weeks = StringField(
-        _l("Typical wait, in weeks"), widget=TextInput(), filters=[lambda s: s.strip() if s else s], validators=[
+        _l("Typical wait, in weeks"), widget=TextInput(), filters=[strip], validators=[
             Optional(), Regexp(r"^(?:[0-9]|[1-9][0-9]|10[0-4])$", message=_l("Enter a number of weeks from 0 to 104"))])
     phone = StringField(_l("Phone"), widget=TextInput(), validators=[
         Optional(), Length(max=32, message=_l("Phone must be 32 characters or fewer"))])
