@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from ...widgets import PasswordInput, TextInput
+from ...forms import PasswordInput, PortalForm, TextInput
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
 from ...domain.accounts import MAX_PASSWORD_LENGTH
 
 
-class SignInForm(FlaskForm):
+class SignInForm(PortalForm):
     email = EmailField(
         _l("Email address"),
         widget=TextInput(),
@@ -26,7 +25,7 @@ class SignInForm(FlaskForm):
     )
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(PortalForm):
     password = PasswordField(
         _l("Create a password"),
         widget=PasswordInput(),

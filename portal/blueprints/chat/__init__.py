@@ -6,8 +6,7 @@ import secrets
 
 from flask import Blueprint, current_app, g, render_template, session
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from ...widgets import TextArea, strip
+from ...forms import PortalForm, TextArea, strip
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -17,7 +16,7 @@ from ...domain import assistant
 bp = Blueprint("chat", __name__)
 
 
-class ChatForm(FlaskForm):
+class ChatForm(PortalForm):
     message = TextAreaField(
         _l("Your question"),
         widget=TextArea(),

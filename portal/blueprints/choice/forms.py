@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ...widgets import CheckboxesInput, RadioInput, Select, TextArea, TextInput, strip
+from ...forms import CheckboxesInput, PortalForm, RadioInput, Select, TextArea, TextInput, strip
 
 ARRANGEMENT_LABELS = {
     "council_arranged": _l("Council-arranged support"),
@@ -21,7 +20,7 @@ TIME_LABELS = {"mornings": _l("Mornings"), "afternoons": _l("Afternoons"), "even
 CONTACT_LABELS = {"email": _l("Email"), "phone": _l("Phone")}
 
 
-class WhatForm(FlaskForm):
+class WhatForm(PortalForm):
     to_arrangement = RadioField(
         _l("How would you like your support to be arranged?"), widget=RadioInput(),
         validators=[InputRequired(message=_l("Select how you would like your support to be arranged"))],
@@ -34,7 +33,7 @@ class WhatForm(FlaskForm):
         ]
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(PortalForm):
     language = SelectField(_l("Language you would like your support in"), widget=Select(), validators=[Optional()])
     worker_gender = RadioField(
         _l("Would you prefer a worker who is a man or a woman?"), widget=RadioInput(),
@@ -52,7 +51,7 @@ class PreferencesForm(FlaskForm):
     preferred_provider = SelectField(_l("A provider you would like (optional)"), widget=Select(), validators=[Optional()])
 
 
-class ContactForm(FlaskForm):
+class ContactForm(PortalForm):
     contact_method = RadioField(
         _l("How should we contact you about this?"), widget=RadioInput(),
         choices=[SelectChoice(code, label) for code, label in CONTACT_LABELS.items()],
@@ -67,5 +66,5 @@ class ContactForm(FlaskForm):
     )
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(PortalForm):
     submission_key = HiddenField()

@@ -1,14 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from ...domain.providers import CITY_AREAS
-from ...widgets import CheckboxesInput, TextArea, TextInput, strip
+from ...forms import CheckboxesInput, PortalForm, TextArea, TextInput, strip
 
 
-class ProviderForm(FlaskForm):
+class ProviderForm(PortalForm):
     name = StringField(_l("Name"), widget=TextInput(), filters=[strip], validators=[
         DataRequired(message=_l("Enter the provider’s name")),
         Length(max=200, message=_l("Name must be 200 characters or fewer"))])

@@ -1,6 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from ...widgets import RadioInput, TextInput
+from ...forms import PortalForm, RadioInput, TextInput
 from wtforms import EmailField, RadioField, StringField
 from wtforms.validators import Email, InputRequired, Length
 from wtforms.fields.choices import SelectChoice
@@ -14,7 +13,7 @@ ROLE_LABELS = {
 }
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PortalForm):
     role = RadioField(
         _l("Who are you inviting?"),
         widget=RadioInput(),

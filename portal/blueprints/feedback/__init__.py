@@ -1,0 +1,149 @@
+"""Giving feedback (signed in, or anonymously through a shareable public link), and the
+staff queues it feeds: safeguarding alerts and free text waiting for review."""
+from __future__ import annotations
+
+import io
+import secrets
+
+import segno
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from ...access import PUBLIC, audience, current_account
+from ...db import db
+from ...domain import choice, feedback
+from ...domain.records import carer_access
+from ...limits import limiter
+from ...models import (
+    CarerScope, FeedbackChannel, FeedbackResponse, Provider, RespondentType, Role, SafeguardingAlert, utcnow,
+)
+from ..common import client_record
+from .forms import PublicFeedbackForm, SignedInFeedbackForm
+
+bp = Blueprint("feedback", __name__)
+
+
+def _answers(form) -> feedback.FeedbackAnswers:
+    return feedback.FeedbackAnswers(
+        fft=form.fft.data, fft_reason=form.fft_reason.data or "", outcomes=form.outcomes(),
+        other_comments=form.other_comments.data or "", equality=form.equality(),
+    )
+
+
+def _thanks(received: feedback.Received):
+    return redirect(url_for("feedback.thank_you", help="1" if received.risk else None))
+
+
+@bp.route("/feedback", methods=["GET", "POST"])
+@audience(PUBLIC)
+@limiter.limit("10 per hour", methods=["POST"])
+def public_form():
+    form = PublicFeedbackForm()
+    form.provider.choices = [SelectChoice("", _("The service in general"))] + [
+        SelectChoice(str(p.id), p.name) for p in db.session.scalars(select(Provider).order_by(Provider.name))
+    ]
+    if request.method == "GET":
+        form.submission_key.data = secrets.token_hex(16)
+    if form.validate_on_submit():
+        if form.website.data:  # the honeypot: look done, store nothing
+            return _thanks(feedback.Received(None, risk=False, duplicate=True))
+        provider = form.provider.data or ""
+        received = feedback.record_feedback(
+            db.session, answers=_answers(form), channel=FeedbackChannel.public_link,
+            respondent=RespondentType(form.respondent.data), on_behalf_of_client=False,
+            level=int(form.level.data) if form.level.data in ("1", "2") else None,
+            provider_id=int(provider) if provider.isdigit() else None, language=g.lang,
+            submission_key=form.submission_key.data or secrets.token_hex(16), now=utcnow(),
+        )
+        db.session.commit()
+        return _thanks(received)
+    return render_template("feedback/form.html", form=form, public=True, client=None)
+
+
+@bp.route("/clients/<int:client_id>/feedback", methods=["GET", "POST"])
+@audience(Role.client, Role.carer)
+def signed_in_form(client_id: int):
+    client = client_record(client_id, "give_feedback")
+    account = current_account()
+    plan = choice.current_plan(db.session, client.id)
+    is_carer = account.client_id != client.id
+    form = SignedInFeedbackForm()
+    about = [SelectChoice("service", _("The service in general"))]
+    if plan is not None and plan.provider is not None:
+        about.insert(0, SelectChoice("provider", _("The support from %(provider)s", provider=plan.provider.name)))
+    form.about.choices = about
+    may_answer_for_client = is_carer and carer_access(db.session, account, client.id).allows(CarerScope.feedback)
+    form.answering.choices = [SelectChoice("carer", _("Me, as a carer"))] + (
+        [SelectChoice("client", _("%(name)s – I am writing down their answers", name=client.given_name))]
+        if may_answer_for_client else []
+    )
+    if request.method == "GET":
+        form.submission_key.data = secrets.token_hex(16)
+        form.about.data = about[0].value
+        form.answering.data = "carer"
+    if form.validate_on_submit():
+        for_client = is_carer and form.answering.data == "client" and may_answer_for_client
+        respondent = RespondentType.carer if is_carer and not for_client else RespondentType.client
+        received = feedback.record_feedback(
+            db.session, answers=_answers(form), channel=FeedbackChannel.signed_in, respondent=respondent,
+            on_behalf_of_client=for_client, level=plan.level if plan else None,
+            provider_id=plan.provider_id if plan is not None and form.about.data == "provider" else None,
+            language=g.lang, submission_key=form.submission_key.data or secrets.token_hex(16),
+            now=utcnow(), actor=account,
+        )
+        db.session.commit()
+        return _thanks(received)
+    return render_template("feedback/form.html", form=form, public=False, client=client, is_carer=is_carer)
+
+
+@bp.get("/feedback/thank-you")
+@audience(PUBLIC)
+def thank_you():
+    return render_template("feedback/thank_you.html", show_help=request.args.get("help") == "1")
+
+
+@bp.get("/feedback/share")
+@audience(PUBLIC)
+def share():
+    """The public link and a QR code that community groups can print."""
+    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("feedback.public_form")
+    svg = io.BytesIO()
+    segno.make(link, error="m").save(svg, kind="svg", scale=6, xmldecl=False, svgns=True,
+                                     title=_("QR code for the feedback form"), svgclass="app-qr")
+    return render_template("feedback/share.html", link=link, qr_svg=Markup(svg.getvalue().decode()))
+
+
+# Staff: safeguarding alerts (never shown to commissioners) and free text for review.
+@bp.route("/staff/safeguarding-alerts", methods=["GET", "POST"])
+@audience(Role.staff)
+def alerts():
+    g.personal = True
+    if request.method == "POST":
+        alert = db.session.get(SafeguardingAlert, request.form.get("alert_id", type=int) or 0)
+        if alert is None or alert.handled_at is not None:
+            abort(404)
+        feedback.handle_alert(db.session, alert, by=current_account(), notes=request.form.get("notes", ""), now=utcnow())
+        db.session.commit()
+        return redirect(url_for("feedback.alerts"))
+    return render_template("feedback/alerts.html", rows=feedback.open_alerts(db.session))
+
+
+@bp.route("/staff/feedback-text", methods=["GET", "POST"])
+@audience(Role.staff)
+def review_text():
+    g.personal = True
+    if request.method == "POST":
+        response = db.session.get(FeedbackResponse, request.form.get("response_id", type=int) or 0)
+        if response is None:
+            abort(404)
+        if request.form.get("action") == "release":
+            feedback.release_free_text(db.session, response, redacted_text=request.form.get("redacted_text", ""),
+                                       by=current_account(), now=utcnow())
+        else:
+            feedback.withhold_free_text(db.session, response, by=current_account(), now=utcnow())
+        db.session.commit()
+        return redirect(url_for("feedback.review_text"))
+    return render_template("feedback/review_text.html", pending=feedback.pending_free_text(db.session, limit=20))

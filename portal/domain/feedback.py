@@ -1,0 +1,164 @@
+"""Taking feedback: light to give, impossible to trace back to a person.
+
+A response keeps the level and provider it is about, never who gave it. Equality answers
+go to their own table. Free text that suggests risk raises a safeguarding alert for staff
+(never commissioners), and free text reaches commissioners only once staff release it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    Account,
+    EqualityMonitoring,
+    FeedbackChannel,
+    FeedbackResponse,
+    FreeTextStatus,
+    RespondentType,
+    SafeguardingAlert,
+)
+from . import audit, survey
+from .crisis import suggests_risk
+
+MAX_TEXT = 2000
+EQUALITY_FIELDS = tuple(question.code for question in survey.EQUALITY_QUESTIONS)
+
+
+class FeedbackError(Exception):
+    code = "feedback_error"
+
+
+class UnknownAnswer(FeedbackError):
+    code = "unknown_answer"
+
+
+@dataclass
+class FeedbackAnswers:
+    fft: str
+    fft_reason: str = ""
+    outcomes: dict[str, str] = field(default_factory=dict)
+    other_comments: str = ""
+    equality: dict[str, str] = field(default_factory=dict)
+
+    def check(self) -> None:
+        """Only known codes are stored (the form checks too; this guards other callers)."""
+        if self.fft not in survey.FFT_CODES:
+            raise UnknownAnswer("fft")
+        for code, answer in self.outcomes.items():
+            if code not in survey.OUTCOME_CODES or answer not in survey.AGREEMENT_CODES:
+                raise UnknownAnswer(code)
+        questions = {q.code: q for q in survey.EQUALITY_QUESTIONS}
+        for code, answer in self.equality.items():
+            if code not in questions or answer not in questions[code].codes:
+                raise UnknownAnswer(code)
+
+    @property
+    def free_text(self) -> str:
+        return "\n".join(text for text in (self.fft_reason, self.other_comments) if text)
+
+
+@dataclass
+class Received:
+    response: FeedbackResponse
+    risk: bool  # show crisis help now; staff have an alert
+    duplicate: bool
+
+
+def record_feedback(
+    session: Session,
+    *,
+    answers: FeedbackAnswers,
+    channel: FeedbackChannel,
+    respondent: RespondentType,
+    on_behalf_of_client: bool,
+    level: int | None,
+    provider_id: int | None,
+    language: str,
+    submission_key: str,
+    now: dt.datetime,
+    actor: Account | None = None,
+) -> Received:
+    """Store one response. The same submission key stores nothing new (double submit)."""
+    existing = session.scalar(select(FeedbackResponse).where(FeedbackResponse.submission_key == submission_key))
+    if existing is not None:
+        return Received(existing, risk=False, duplicate=True)
+    answers.check()
+    has_text = bool(answers.free_text.strip())
+    response = FeedbackResponse(
+        submission_key=submission_key,
+        submitted_at=now,
+        channel=channel,
+        respondent_type=respondent,
+        on_behalf_of_client=on_behalf_of_client,
+        level=level,
+        provider_id=provider_id,
+        language=language,
+        fft=answers.fft,
+        fft_reason=answers.fft_reason[:MAX_TEXT] or None,
+        outcome_answers={code: value for code, value in answers.outcomes.items() if value},
+        other_comments=answers.other_comments[:MAX_TEXT] or None,
+        free_text_status=FreeTextStatus.pending if has_text else FreeTextStatus.none,
+    )
+    session.add(response)
+    session.flush()
+    given = {code: value for code, value in answers.equality.items() if value}
+    if given:
+        session.add(EqualityMonitoring(feedback_response_id=response.id, **given))
+    risk = has_text and suggests_risk(answers.free_text)
+    if risk:
+        session.add(SafeguardingAlert(feedback_response_id=response.id, raised_at=now))
+    # The audit says that feedback was given, not which response: that would link them.
+    if actor is not None:
+        audit.record(session, actor=actor, action="feedback_given", now=now, object_type="feedback")
+    session.flush()
+    return Received(response, risk=risk, duplicate=False)
+
+
+def pending_free_text(session: Session, limit: int = 50) -> list[FeedbackResponse]:
+    return list(
+        session.scalars(
+            select(FeedbackResponse)
+            .where(FeedbackResponse.free_text_status == FreeTextStatus.pending)
+            .order_by(FeedbackResponse.submitted_at)
+            .limit(limit)
+        )
+    )
+
+
+def release_free_text(
+    session: Session, response: FeedbackResponse, *, redacted_text: str, by: Account, now: dt.datetime
+) -> None:
+    """Staff release the text for commissioners after removing anything identifying."""
+    response.released_text = redacted_text.strip()[:MAX_TEXT] or None
+    response.free_text_status = FreeTextStatus.released if response.released_text else FreeTextStatus.withheld
+    session.flush()
+    audit.record(session, actor=by, action="feedback_text_reviewed", now=now, object_type="feedback", object_id=response.id)
+
+
+def withhold_free_text(session: Session, response: FeedbackResponse, *, by: Account, now: dt.datetime) -> None:
+    response.free_text_status = FreeTextStatus.withheld
+    response.released_text = None
+    session.flush()
+    audit.record(session, actor=by, action="feedback_text_reviewed", now=now, object_type="feedback", object_id=response.id)
+
+
+def open_alerts(session: Session) -> list[tuple[SafeguardingAlert, FeedbackResponse]]:
+    rows = session.execute(
+        select(SafeguardingAlert, FeedbackResponse)
+        .join(FeedbackResponse, FeedbackResponse.id == SafeguardingAlert.feedback_response_id)
+        .where(SafeguardingAlert.handled_at.is_(None))
+        .order_by(SafeguardingAlert.raised_at)
+    ).all()
+    return [(alert, response) for alert, response in rows]
+
+
+def handle_alert(session: Session, alert: SafeguardingAlert, *, by: Account, notes: str, now: dt.datetime) -> None:
+    alert.handled_by_account_id = by.id
+    alert.handled_at = now
+    alert.notes = notes.strip()[:MAX_TEXT] or None
+    session.flush()
+    audit.record(session, actor=by, action="safeguarding_alert_handled", now=now, object_type="safeguarding_alert", object_id=alert.id)

@@ -1,0 +1,160 @@
+"""Giving feedback: public link and signed in; double submits; risk → crisis help + alert."""
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.db import db
+from portal.models import (
+    Account, CarerAccess, EqualityMonitoring, FeedbackChannel, FeedbackResponse, RespondentType,
+    SafeguardingAlert,
+)
+
+
+def _key(html):
+    return re.search(r'name="submission_key" type="hidden" value="([0-9a-f]+)"', html).group(1)
+
+
+def _count(app, model, *where):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_anonymous_feedback_through_the_public_link(app, client):
+    before = _count(app, FeedbackResponse)
+    html = client.get("/en/feedback").get_data(as_text=True)
+    assert "Overall, how was your experience of our service?" in html
+    for label in ["Very good", "Good", "Neither good nor poor", "Poor", "Very poor", "Don't know"]:
+        assert label in html.replace("&#39;", "'")
+    response = client.post("/en/feedback", data={
+        "submission_key": _key(html), "respondent": "carer", "level": "2", "provider": "", "fft": "good",
+        "fft_reason": "Helpful and kind", "outcome_listened_to": "strongly_agree", "equality_age_band": "age_35_44",
+        "equality_religion": "prefer_not_to_say",
+    })
+    assert response.status_code == 302 and response.headers["Location"] == "/en/feedback/thank-you"
+    assert _count(app, FeedbackResponse) == before + 1
+    with app.app_context():
+        stored = db.session.scalar(select(FeedbackResponse).order_by(FeedbackResponse.id.desc()).limit(1))
+        assert stored.channel == FeedbackChannel.public_link and stored.respondent_type == RespondentType.carer
+        assert stored.level == 2 and stored.outcome_answers == {"listened_to": "strongly_agree"}
+        equality = db.session.scalar(select(EqualityMonitoring).where(EqualityMonitoring.feedback_response_id == stored.id))
+        assert equality.age_band == "age_35_44" and equality.religion == "prefer_not_to_say" and equality.sex is None
+
+
+def test_double_submit_records_one_response(app, client):
+    key = _key(client.get("/en/feedback").get_data(as_text=True))
+    data = {"submission_key": key, "respondent": "client", "fft": "very_good"}
+    before = _count(app, FeedbackResponse)
+    client.post("/en/feedback", data=data)
+    client.post("/en/feedback", data=data)
+    assert _count(app, FeedbackResponse) == before + 1
+
+
+def test_missing_answer_keeps_what_was_typed(client):
+    key = _key(client.get("/en/feedback").get_data(as_text=True))
+    typed = "Mae'r gefnogaeth yn dda – ممتاز 👍"
+    html = client.post("/en/feedback", data={"submission_key": key, "respondent": "client", "fft_reason": typed}).get_data(as_text=True)
+    assert "Select how your experience of our service was" in html
+    assert typed in html.replace("&#39;", "'")
+    assert key in html  # the same draft: a later submit still counts once
+
+
+def test_unknown_codes_and_overlong_text_are_refused_calmly(app, client):
+    key = _key(client.get("/en/feedback").get_data(as_text=True))
+    before = _count(app, FeedbackResponse)
+    html = client.post("/en/feedback", data={
+        "submission_key": key, "respondent": "client", "fft": "amazing", "outcome_towards_goals": "maybe",
+        "fft_reason": "x" * 2001,
+    }).get_data(as_text=True)
+    assert "2,000 characters or fewer" in html
+    assert _count(app, FeedbackResponse) == before
+
+
+def test_honeypot_stores_nothing(app, client):
+    key = _key(client.get("/en/feedback").get_data(as_text=True))
+    before = _count(app, FeedbackResponse)
+    response = client.post("/en/feedback", data={"submission_key": key, "respondent": "client", "fft": "good", "website": "http://spam"})
+    assert response.status_code == 302
+    assert _count(app, FeedbackResponse) == before
+
+
+def test_text_suggesting_risk_shows_crisis_help_and_alerts_staff(app, client, sign_in):
+    key = _key(client.get("/en/feedback").get_data(as_text=True))
+    alerts = _count(app, SafeguardingAlert)
+    response = client.post("/en/feedback", data={
+        "submission_key": key, "respondent": "client", "fft": "poor", "other_comments": "Some days I want to end my life",
+    })
+    assert response.headers["Location"].endswith("help=1")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "116 123" in html and "999" in html
+    assert _count(app, SafeguardingAlert) == alerts + 1
+    sign_in("staff")
+    assert "Some days I want to end my life" in client.get("/en/staff/safeguarding-alerts").get_data(as_text=True)
+
+
+def test_commissioners_never_see_safeguarding_alerts(client, sign_in):
+    sign_in("commissioner")
+    assert client.get("/en/staff/safeguarding-alerts").status_code == 403
+    assert client.get("/en/staff/feedback-text").status_code == 403
+
+
+@pytest.fixture
+def demo_ids(app, demo_accounts):
+    with app.app_context():
+        client_account = db.session.scalar(select(Account).where(Account.email == demo_accounts["client"].email))
+        carer = db.session.scalar(select(Account).where(Account.email == demo_accounts["carer"].email))
+        return client_account.client_id, carer.id
+
+
+def test_signed_in_client_feedback_keeps_level_not_identity(app, client, sign_in, demo_ids):
+    client_id, _carer = demo_ids
+    sign_in("client")
+    html = client.get(f"/en/clients/{client_id}/feedback").get_data(as_text=True)
+    client.post(f"/en/clients/{client_id}/feedback", data={"submission_key": _key(html), "about": "service", "fft": "very_good"})
+    with app.app_context():
+        stored = db.session.scalar(select(FeedbackResponse).order_by(FeedbackResponse.id.desc()).limit(1))
+        assert stored.channel == FeedbackChannel.signed_in and stored.respondent_type == RespondentType.client
+        assert not hasattr(stored, "client_id") and not hasattr(stored, "account_id")
+
+
+def test_carer_answers_for_the_client_only_with_the_feedback_scope(app, client, sign_in, demo_ids):
+    client_id, carer_id = demo_ids
+    with app.app_context():
+        db.session.execute(CarerAccess.__table__.delete().where(CarerAccess.carer_account_id == carer_id))
+        db.session.add(CarerAccess(carer_account_id=carer_id, client_id=client_id, scopes=["plan"]))
+        db.session.commit()
+    sign_in("carer")
+    html = client.get(f"/en/clients/{client_id}/feedback").get_data(as_text=True)
+    assert "I am writing down their answers" not in html
+    refused = client.post(f"/en/clients/{client_id}/feedback", data={"submission_key": _key(html), "about": "service", "answering": "client", "fft": "good"})
+    assert "Select one of the options" in refused.get_data(as_text=True)
+    client.post(f"/en/clients/{client_id}/feedback", data={"submission_key": _key(html), "about": "service", "answering": "carer", "fft": "good"})
+    with app.app_context():
+        stored = db.session.scalar(select(FeedbackResponse).order_by(FeedbackResponse.id.desc()).limit(1))
+        assert stored.respondent_type == RespondentType.carer and not stored.on_behalf_of_client
+        access = db.session.scalar(select(CarerAccess).where(CarerAccess.carer_account_id == carer_id))
+        access.scopes = ["plan", "feedback"]
+        db.session.commit()
+    html = client.get(f"/en/clients/{client_id}/feedback").get_data(as_text=True)
+    assert "I am writing down their answers" in html
+    client.post(f"/en/clients/{client_id}/feedback", data={"submission_key": _key(html), "about": "service", "answering": "client", "fft": "good"})
+    with app.app_context():
+        stored = db.session.scalar(select(FeedbackResponse).order_by(FeedbackResponse.id.desc()).limit(1))
+        assert stored.respondent_type == RespondentType.client and stored.on_behalf_of_client
+
+
+def test_share_page_has_the_link_and_a_qr_code(client):
+    html = client.get("/en/feedback/share").get_data(as_text=True)
+    assert "/en/feedback" in html and "<svg" in html
+
+
+def test_staff_release_redacted_text_for_commissioners(app, client, sign_in):
+    key = _key(client.get("/en/feedback").get_data(as_text=True))
+    client.post("/en/feedback", data={"submission_key": key, "respondent": "client", "fft": "good", "fft_reason": "Worker Jane at Flat 3 was great"})
+    with app.app_context():
+        stored = db.session.scalar(select(FeedbackResponse).where(FeedbackResponse.submission_key == key))
+    sign_in("staff")
+    client.post("/en/staff/feedback-text", data={"response_id": stored.id, "action": "release", "redacted_text": "Worker [name] was great"})
+    with app.app_context():
+        stored = db.session.get(FeedbackResponse, stored.id)
+        assert stored.free_text_status.value == "released" and stored.released_text == "Worker [name] was great"
