@@ -48,9 +48,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     assets.init_app(app)
     errors.init_app(app)
 
-    from .blueprints import auth, chat, choice, feedback, pages, providers, staff
+    from .blueprints import auth, chat, choice, feedback, insights, pages, providers, staff
 
-    for module in (pages, auth, staff, providers, choice, feedback, chat):
+    for module in (pages, auth, staff, providers, choice, feedback, insights, chat):
         app.register_blueprint(module.bp, url_prefix="/<lang>")
 
     @app.get("/")
