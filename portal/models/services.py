@@ -52,8 +52,9 @@ class ArrangementRequest(Base):
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
     requested_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
-    from_arrangement: Mapped[Arrangement] = mapped_column(str_enum(Arrangement, "arrangement"))
-    to_arrangement: Mapped[Arrangement] = mapped_column(str_enum(Arrangement, "arrangement"))
+    # Each enum column needs its own name: it names the CHECK constraint on PostgreSQL.
+    from_arrangement: Mapped[Arrangement] = mapped_column(str_enum(Arrangement, "from_arrangement"))
+    to_arrangement: Mapped[Arrangement] = mapped_column(str_enum(Arrangement, "to_arrangement"))
     preferences: Mapped[dict] = mapped_column(default=dict)
     contact_method: Mapped[str] = mapped_column(String(16), default="email")
     contact_detail: Mapped[str | None] = mapped_column(String(254))

@@ -1,15 +1,15 @@
 """initial schema
 
-Revision ID: 8e10f5552dcc
+Revision ID: 132a46abddb6
 Revises: 
-Create Date: 2026-11-24 13:05:48.901446
+Create Date: 2026-11-24 13:54:42.317177
 """
 from alembic import op
 import sqlalchemy as sa
 import portal.models.base
 
 
-revision = '8e10f5552dcc'
+revision = '132a46abddb6'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -185,8 +185,8 @@ def upgrade() -> None:
     sa.Column('submission_key', sa.String(length=64), nullable=False),
     sa.Column('client_id', sa.Integer(), nullable=False),
     sa.Column('requested_by_account_id', sa.Integer(), nullable=True),
-    sa.Column('from_arrangement', sa.Enum('council_arranged', 'direct_payment', 'mixed', name='arrangement', native_enum=False, create_constraint=True, length=32), nullable=False),
-    sa.Column('to_arrangement', sa.Enum('council_arranged', 'direct_payment', 'mixed', name='arrangement', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('from_arrangement', sa.Enum('council_arranged', 'direct_payment', 'mixed', name='from_arrangement', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('to_arrangement', sa.Enum('council_arranged', 'direct_payment', 'mixed', name='to_arrangement', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('preferences', sa.JSON(), nullable=False),
     sa.Column('contact_method', sa.String(length=16), nullable=False),
     sa.Column('contact_detail', sa.String(length=254), nullable=True),
@@ -246,6 +246,19 @@ def upgrade() -> None:
         batch_op.create_index('ix_carer_access_active', ['carer_account_id', 'client_id', 'revoked_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_carer_access_client_id'), ['client_id'], unique=False)
 
+    op.create_table('form_draft',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('submission_key', sa.String(length=64), nullable=False),
+    sa.Column('updated_at', portal.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['account.id'], name=op.f('fk_form_draft_account_id_account')),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], name=op.f('fk_form_draft_client_id_client')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_form_draft')),
+    sa.UniqueConstraint('account_id', 'kind', 'client_id', name=op.f('uq_form_draft_account_id'))
+    )
     op.create_table('goal',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plan_id', sa.Integer(), nullable=False),
@@ -373,6 +386,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_goal_plan_id'))
 
     op.drop_table('goal')
+    op.drop_table('form_draft')
     with op.batch_alter_table('carer_access', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_carer_access_client_id'))
         batch_op.drop_index('ix_carer_access_active')
