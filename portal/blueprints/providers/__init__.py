@@ -36,7 +36,7 @@ def directory():
         found=providers.search(db.session, wanted),
         wanted=wanted,
         areas=providers.CITY_AREAS,
-        languages=providers.languages_offered(db.session),
+        provider_languages=providers.languages_offered(db.session),
     )
 
 

@@ -1,0 +1,182 @@
+"""Browser tests: Debian's chromium driven by Playwright against a live server on loopback.
+
+- The live server is the real app on a free loopback port, on its own copy of the demo
+  database, served by werkzeug in a thread.
+- Pages are phones by default (375×812); `narrow_page` is 320 px wide; `no_js_page` has
+  JavaScript off.
+- axe-core runs on every page visited: `visit()` navigates and checks, and every test
+  must end having checked each URL it reached (an autouse fixture asserts it), so a
+  journey that clicks through to a new page cannot skip the check.
+"""
+from __future__ import annotations
+
+import shutil
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy import text
+from werkzeug.serving import make_server
+
+from portal import create_app
+from tests.conftest import PG_URL, _pg_admin_engine, _pg_url_for
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 375, "height": 812}
+_axe = Axe()
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_server(database_template, tmp_path_factory):
+    if PG_URL:
+        name = f"mhisf_live_{uuid.uuid4().hex[:8]}"
+        with _pg_admin_engine().connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{database_template.rsplit("/", 1)[1]}"'))
+        url = _pg_url_for(name)
+    else:
+        target = tmp_path_factory.mktemp("live") / "portal.sqlite3"
+        shutil.copy(database_template.removeprefix("sqlite:///"), target)
+        url = f"sqlite:///{target}"
+    app = create_app({
+        "DATABASE_URL": url, "TESTING": True, "RATELIMIT_ENABLED": False,
+        "RASA_URL": "http://127.0.0.1:9", "RASA_TIMEOUT_SECONDS": 0.5, "SMTP_PORT": 9,
+    })
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    if PG_URL:
+        with _pg_admin_engine().connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": PHONE, "device_scale_factor": 2, "is_mobile": True,
+            "has_touch": True, "locale": "en-GB"}
+
+
+class AxeChecks:
+    """Records which URLs axe has checked, and which the page reached. A page without
+    JavaScript cannot run axe itself: its HTML is checked in a JavaScript page on the same
+    origin instead (same markup, same stylesheets)."""
+
+    def __init__(self, browser, base_url: str):
+        self.checked: set[str] = set()
+        self.reached: set[str] = set()
+        self._browser, self._base_url, self._helper = browser, base_url, None
+
+    def _page_for(self, page):
+        if not getattr(page, "no_js", False):
+            return page
+        if self._helper is None:
+            self._helper = self._browser.new_context(viewport=PHONE).new_page()
+        html = page.content()
+        self._helper.goto(f"{self._base_url}/healthz")
+        self._helper.set_content(html, wait_until="load")
+        return self._helper
+
+    def close(self):
+        if self._helper is not None:
+            self._helper.context.close()
+
+    def check(self, page) -> None:
+        page.wait_for_load_state("load")
+        results = _axe.run(self._page_for(page), options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        violations = results.response["violations"]
+        details = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in violations
+        ]
+        assert not details, f"axe on {page.url}:\n" + "\n".join(details)
+        self.checked.add(page.url.split("#")[0])
+
+
+@pytest.fixture
+def axe_checks(browser, live_server):
+    checks = AxeChecks(browser, live_server)
+    yield checks
+    checks.close()
+
+
+def _watch(page, checks: AxeChecks):
+    page.on("framenavigated", lambda frame: frame == page.main_frame and checks.reached.add(frame.url.split("#")[0]))
+    return page
+
+
+@pytest.fixture
+def phone(page, axe_checks):
+    """The default phone page, watched for navigations."""
+    return _watch(page, axe_checks)
+
+
+@pytest.fixture
+def no_js_page(browser, browser_context_args, axe_checks):
+    context = browser.new_context(**{**browser_context_args, "java_script_enabled": False})
+    page = context.new_page()
+    page.no_js = True
+    yield _watch(page, axe_checks)
+    context.close()
+
+
+@pytest.fixture
+def narrow_page(browser, browser_context_args, axe_checks):
+    context = browser.new_context(**{**browser_context_args, "viewport": {"width": 320, "height": 640}})
+    yield _watch(context.new_page(), axe_checks)
+    context.close()
+
+
+@pytest.fixture
+def visit(axe_checks):
+    def _visit(page, url: str):
+        page.goto(url)
+        axe_checks.check(page)
+        return page
+
+    return _visit
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_passed = report.passed
+    return report
+
+
+@pytest.fixture(autouse=True)
+def every_page_reached_was_checked(request, axe_checks):
+    yield
+    if getattr(request.node, "call_passed", False):
+        missed = sorted(axe_checks.reached - axe_checks.checked - {"about:blank"})
+        assert not missed, f"pages reached without an axe check: {missed}"
+
+
+def then_check(page, axe_checks, action) -> None:
+    """Do something that navigates, wait for the new page, and run axe on it."""
+    with page.expect_navigation():
+        action()
+    axe_checks.check(page)
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
