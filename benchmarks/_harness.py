@@ -1,0 +1,154 @@
+"""Shared pieces for the benchmarks: a demo database, gunicorn on loopback, a closed-loop
+load generator and a table printer. Figures are printed, never asserted; all traffic goes
+to 127.0.0.1, bounded in time."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_database(url: str | None = None) -> str:
+    """A migrated database with the demo city (a temp SQLite file unless a URL is given)."""
+    url = url or f"sqlite:///{tempfile.mkdtemp(prefix='mhisf-bench-')}/portal.sqlite3"
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run([sys.executable, "-m", "flask", "--app", "portal", "demo-data"], cwd=ROOT, env=env,
+                   check=True, stdout=subprocess.DEVNULL)
+    return url
+
+
+@contextmanager
+def gunicorn(database_url: str, workers: int = 3, threads: int = 1):
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "benchmark-secret-key-not-for-use",
+           "RATELIMIT_ENABLED": "false", "SESSION_COOKIE_SECURE": "false",
+           "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi:app", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"{base}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def sign_in(session: requests.Session, base: str, email: str, password: str) -> None:
+    page = session.get(f"{base}/en/sign-in").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page)
+    response = session.post(f"{base}/en/sign-in", data={"csrf_token": token.group(1), "email": email,
+                                                       "password": password}, allow_redirects=False)
+    if response.status_code != 302:
+        raise RuntimeError(f"sign-in failed for {email}: {response.status_code}")
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    return match.group(1) if match else ""
+
+
+@dataclass
+class Result:
+    duration: float
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def rows(self):
+        labels = sorted(set(self.latencies) | set(self.errors))
+        for label in labels + ["all"]:
+            values = [v for vs in self.latencies.values() for v in vs] if label == "all" else self.latencies[label]
+            errors = sum(self.errors.values()) if label == "all" else self.errors[label]
+            yield label, len(values), len(values) / self.duration, _pct(values, 50), _pct(values, 95), _pct(values, 99), errors
+
+    def rps(self, label: str) -> float:
+        return len(self.latencies[label]) / self.duration
+
+
+def _pct(values: list[float], p: int) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0] * 1000
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1] * 1000
+
+
+def run_load(base: str, scenario, *, concurrency: int, duration: float, warmup: float = 2.0, setup=None) -> Result:
+    """Closed loop: each of `concurrency` threads calls scenario(session, base) -> (label, ok)
+    until the deadline; calls during the warm-up are not counted."""
+    result = Result(duration=duration)
+    lock = threading.Lock()
+    start = time.monotonic()
+    measure_from, deadline = start + warmup, start + warmup + duration
+
+    def worker(index: int):
+        session = requests.Session()
+        if setup:
+            setup(session, base, index)
+        while (now := time.monotonic()) < deadline:
+            began = time.perf_counter()
+            try:
+                label, ok = scenario(session, base)
+            except requests.RequestException:
+                label, ok = "exception", False
+            elapsed = time.perf_counter() - began
+            if now >= measure_from:
+                with lock:
+                    result.latencies[label].append(elapsed)
+                    if not ok:
+                        result.errors[label] += 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return result
+
+
+def print_table(title: str, result: Result) -> None:
+    print(f"\n{title}")
+    print(f"{'page':<28}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for label, count, rps, p50, p95, p99, errors in result.rows():
+        print(f"{label:<28}{count:>9}{rps:>9.1f}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}{errors:>8}")
+
+
+def header(workers: int) -> None:
+    print(f"cores: {os.cpu_count()}  gunicorn workers: {workers}  python: {sys.version.split()[0]}")
