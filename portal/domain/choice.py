@@ -26,6 +26,7 @@ from ..models import (
     SupportPlan,
 )
 from . import audit, outbox
+from .plans import change_arrangement, current_plan
 
 OPEN_STATUSES = (RequestStatus.requested, RequestStatus.in_discussion)
 NEXT_STATUSES = {
@@ -81,15 +82,6 @@ class Preferences:
             "times_of_day": list(self.times_of_day),
             "preferred_provider_id": self.preferred_provider_id,
         }
-
-
-def current_plan(session: Session, client_id: int) -> SupportPlan | None:
-    return session.scalar(
-        select(SupportPlan)
-        .where(SupportPlan.client_id == client_id, SupportPlan.ended_on.is_(None))
-        .order_by(SupportPlan.id.desc())
-        .limit(1)
-    )
 
 
 def open_request(session: Session, client_id: int) -> ArrangementRequest | None:
@@ -290,8 +282,6 @@ def arrangement_mix(session: Session) -> dict[str, int]:
 
 def apply_agreed_arrangement(session: Session, request: ArrangementRequest, *, by: Account, today: dt.date) -> None:
     """An agreed request reaches the plan as a new version with the new arrangement."""
-    from . import plans
-
     plan = current_plan(session, request.client_id)
     if plan is None:
         return
@@ -299,7 +289,7 @@ def apply_agreed_arrangement(session: Session, request: ArrangementRequest, *, b
     provider = session.get(Provider, provider_id) if provider_id else None
     if request.to_arrangement == Arrangement.direct_payment:
         provider = None
-    plans.change_arrangement(
+    change_arrangement(
         session, plan, arrangement=request.to_arrangement,
         provider=provider if provider is not None else (None if request.to_arrangement == Arrangement.direct_payment else plan.provider),
         written_by=by, today=today, reason=f"Arrangement change {request.reference} agreed",

@@ -61,6 +61,7 @@ from ..models import (
     utcnow,
 )
 from . import accounts, survey
+from .plans import add_months, block_end_for, months_between
 
 
 @dataclass(frozen=True)
@@ -358,28 +359,6 @@ REFERENCE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 # ---------------------------------------------------------------------------------------
 # Helpers
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def block_end_for(block_start: dt.date) -> dt.date:
-    """12-month blocks: the last day is the day before the same date a year on."""
-    return add_months(block_start, 12) - dt.timedelta(days=1)
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole months from start to end (14 March → 13 May is 1)."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    return months - 1 if end.day < start.day else months
-
 
 def _at(day: dt.date, minutes: int = 9 * 60) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), dt.UTC) + dt.timedelta(minutes=minutes)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from portal.db import db, writing
 from portal.domain import accounts, choice, demo, survey
 from portal.domain.crisis import suggests_risk
-from portal.domain.demo import add_months, block_end_for, months_between
+from portal.domain.plans import add_months, block_end_for, months_between
 from portal.domain.survey import fft_summary
 from portal.models import (
     Account,

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ...access import audience, current_account
 from ...db import db
-from ...domain import choice
+from ...domain import choice, plans
 from ...domain.choice import Preferences
 from ...domain.providers import languages_offered
 from ...i18n import LANGUAGES
@@ -34,7 +34,7 @@ def _draft(client_id: int):
 @audience(Role.client, Role.carer, carer_scope=CarerScope.arrangement)
 def start(client_id: int):
     client = client_record(client_id, "view_arrangement")
-    plan = choice.current_plan(db.session, client.id)
+    plan = plans.current_plan(db.session, client.id)
     return render_template(
         "choice/start.html", client=client, plan=plan,
         open_request=choice.open_request(db.session, client.id),
@@ -49,7 +49,7 @@ def what(client_id: int):
     existing = choice.open_request(db.session, client.id)
     if existing is not None:
         return redirect(url_for("choice.track", client_id=client.id, reference=existing.reference))
-    plan = choice.current_plan(db.session, client.id)
+    plan = plans.current_plan(db.session, client.id)
     draft = _draft(client.id)
     form = WhatForm(plan.arrangement.value if plan else None, data=draft.answers if request.method == "GET" else None)
     if form.validate_on_submit():

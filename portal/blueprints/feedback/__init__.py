@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ...access import PUBLIC, audience, current_account
 from ...db import db
-from ...domain import choice, feedback
+from ...domain import choice, feedback, plans
 from ...domain.records import carer_access
 from ...limits import limiter
 from ...models import (
@@ -68,7 +68,7 @@ def public_form():
 def signed_in_form(client_id: int):
     client = client_record(client_id, "give_feedback")
     account = current_account()
-    plan = choice.current_plan(db.session, client.id)
+    plan = plans.current_plan(db.session, client.id)
     is_carer = account.client_id != client.id
     form = SignedInFeedbackForm()
     about = [SelectChoice("service", _("The service in general"))]
