@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from . import access, assets, errors, i18n, logs, security
+from . import access, assets, errors, forms, i18n, logs, security
 from .config import load_config
 from .db import db
 from .limits import limiter
@@ -42,15 +42,16 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     WTFormsHelpers(app)
+    app.jinja_env.globals["error_summary_items"] = forms.error_summary_items
     security.init_app(app)
     i18n.init_app(app)
     access.init_app(app)
     assets.init_app(app)
     errors.init_app(app)
 
-    from .blueprints import auth, chat, choice, feedback, insights, pages, providers, staff
+    from .blueprints import auth, chat, choice, feedback, insights, pages, plans, providers, staff
 
-    for module in (pages, auth, staff, providers, choice, feedback, insights, chat):
+    for module in (pages, auth, plans, staff, providers, choice, feedback, insights, chat):
         app.register_blueprint(module.bp, url_prefix="/<lang>")
 
     @app.get("/")

@@ -3,9 +3,13 @@ translated), GOV.UK widgets whose built-in English ("Error:", "Show", "Hide"…)
 translated, and shared filters."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import DateField, FieldList, Form, FormField
+from wtforms.validators import StopValidation
 from govuk_frontend_wtf import wtforms_widgets as gov
 
 # WTForms' own messages, reworded in GOV.UK style; they show when a posted value is not one
@@ -35,6 +39,14 @@ class _Translations:
 
 class PortalForm(FlaskForm):
     """Every form in the portal derives from this."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _Translations()
+
+
+class PortalSubform(Form):
+    """A repeated part of a PortalForm (FieldList of FormField): no CSRF token of its own."""
 
     class Meta:
         def get_translations(self, form):
@@ -81,7 +93,45 @@ class CheckboxesInput(_Translated, gov.GovCheckboxesInput):
 
 
 class DateInput(_Translated, gov.GovDateInput):
-    pass
+    def map_gov_params(self, field, **kwargs):
+        if field.raw_data is not None and len(field.raw_data) != 3:
+            field.raw_data = None  # a tampered post: show empty boxes rather than fail
+        params = super().map_gov_params(field, **kwargs)
+        for item, label in zip(params["items"], (_("Day"), _("Month"), _("Year"))):
+            item["label"] = label
+        return params
+
+
+class GovDateField(DateField):
+    """A GOV.UK date (day, month, year boxes of one name). Every part is checked, so a
+    half-typed date is an error the person can fix, never silently dropped."""
+
+    widget = DateInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        parts = [str(v).strip() for v in valuelist]
+        if len(parts) != 3:
+            self.data = None
+            raise ValueError(str(_l("Enter a real date")))
+        if not any(parts):
+            self.data = None
+            return
+        if not all(parts):
+            self.data = None
+            raise ValueError(str(_l("Enter a full date, with a day, month and year")))
+        try:
+            day, month, year = (int(p) for p in parts)
+            if year < 1000:
+                raise ValueError
+            self.data = dt.date(year, month, day)
+        except ValueError:
+            self.data = None
+            raise ValueError(str(_l("Enter a real date"))) from None
 
 
 class Select(_Translated, gov.GovSelect):
@@ -105,3 +155,43 @@ class PasswordInput(_Translated, gov.GovPasswordInput):
 def strip(value):
     """A WTForms filter: trim text (other values pass through, e.g. an int from `obj=`)."""
     return value.strip() if isinstance(value, str) else value
+
+
+class DateRequired:
+    """For GovDateField: WTForms' own required checks look only at the first box."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data is None and not field.errors:
+            raise StopValidation(str(self.message))
+
+
+def error_summary_items(form) -> list[dict]:
+    """The error summary's links for any form, repeated parts included (WTForms gives a
+    list's own errors and its entries' errors in one list, which a flat walk gets wrong)."""
+    items: list[dict] = []
+
+    def walk(field):
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                walk(entry)
+            first = field.entries[0] if field.entries else None
+            while first is not None and isinstance(first, FormField):
+                first = next(iter(first.form), None)
+            for message in field.errors:
+                if isinstance(message, str):
+                    items.append({"text": message, "href": f"#{first.id if first is not None else field.id}"})
+        elif isinstance(field, FormField):
+            for sub in field.form:
+                walk(sub)
+        elif field.errors:
+            href = f"#{field.id}-day" if isinstance(field, GovDateField) else f"#{field.id}"
+            items.append({"text": field.errors[0], "href": href})
+
+    for field in form:
+        walk(field)
+    for message in form.form_errors:
+        items.append({"text": message, "href": "#main-content"})
+    return items

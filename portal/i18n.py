@@ -5,6 +5,7 @@ Accept-Language only chooses where a visitor lands on their first visit to `/`.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from flask import Flask, abort, g, request, url_for
@@ -45,6 +46,11 @@ def language_name(code: str) -> str:
         return Locale.parse(code).get_display_name(get_locale()) or code
     except (ValueError, UnknownLocaleError):
         return code
+
+
+def _as_date(value):
+    """Dates kept in JSON (plan version snapshots) arrive as ISO strings."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def ltr(text) -> Markup:
@@ -89,8 +95,8 @@ def init_app(app: Flask) -> None:
 
     # Dates and numbers follow the reader's locale; in right-to-left pages they are isolated
     # left to right so digits and phone numbers read correctly.
-    app.jinja_env.filters["long_date"] = lambda value: ltr(format_date(value, "long")) if value else ""
-    app.jinja_env.filters["short_date"] = lambda value: ltr(format_date(value, "medium")) if value else ""
+    app.jinja_env.filters["long_date"] = lambda value: ltr(format_date(_as_date(value), "long")) if value else ""
+    app.jinja_env.filters["short_date"] = lambda value: ltr(format_date(_as_date(value), "medium")) if value else ""
     app.jinja_env.filters["number"] = lambda value: ltr(format_decimal(value))
     app.jinja_env.filters["ltr"] = ltr
     app.jinja_env.filters["language_name"] = language_name

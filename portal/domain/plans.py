@@ -465,7 +465,7 @@ def record_review(session: Session, plan: SupportPlan, *, outcome: ReviewOutcome
         raise PlanRuleError("outcome_not_for_level")
     if outcome == ReviewOutcome.continue_level_1 and not may_continue_level_1(plan):
         raise PlanRuleError("level_1_limit")
-    if hours_per_week is not None and not (0 < hours_per_week <= 168):
+    if hours_per_week is not None and not (0.5 <= hours_per_week <= 168):
         raise PlanRuleError("hours_out_of_range")
     review.completed_on, review.outcome = held_on, outcome
     review.notes = notes.strip() or None

@@ -11,10 +11,23 @@ from portal.domain import accounts, outbox
 from portal.models import Account, AuditEvent, utcnow
 
 
-def test_sign_in_lands_on_the_account_page_and_is_audited(app, client, demo_accounts):
-    demo = demo_accounts["client"]
+@pytest.mark.parametrize("role, landing", [
+    ("client", "/en/clients/{client_id}/support"), ("carer", "/en/people-i-support"), ("staff", "/en/staff/caseload"),
+    ("commissioner", "/en/insights"), ("admin", "/en/account"),
+])
+def test_each_role_lands_on_its_own_start_page(app, demo_accounts, role, landing):
+    demo = demo_accounts[role]
+    client = app.test_client()
     response = client.post("/en/sign-in", data={"email": demo.email, "password": demo.password})
-    assert response.headers["Location"] == "/en/account"
+    with app.app_context():
+        account = db.session.scalar(select(Account).where(Account.email == demo.email))
+    assert response.headers["Location"] == landing.format(client_id=account.client_id)
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_sign_in_is_audited(app, client, demo_accounts):
+    demo = demo_accounts["client"]
+    client.post("/en/sign-in", data={"email": demo.email, "password": demo.password})
     assert demo.email in client.get("/en/account").get_data(as_text=True)
     with app.app_context():
         actions = db.session.scalars(select(AuditEvent.action)).all()
@@ -46,9 +59,9 @@ def test_lock_out_after_repeated_failures(client, demo_accounts, app):
 
 @pytest.mark.parametrize("target, expected", [
     ("/en/account", "/en/account"),
-    ("https://evil.example/", "/en/account"),
-    ("//evil.example/", "/en/account"),
-    ("/\\evil.example", "/en/account"),
+    ("https://evil.example/", "/en/clients/1/support"),
+    ("//evil.example/", "/en/clients/1/support"),
+    ("/\\evil.example", "/en/clients/1/support"),
 ])
 def test_next_only_goes_to_this_site(client, demo_accounts, target, expected):
     demo = demo_accounts["client"]
@@ -123,7 +136,9 @@ def test_staff_invite_reaches_the_person_who_sets_a_password(app, client, sign_i
     weak = invitee.post(path, data={"password": "password1", "confirm": "password1"})
     assert "too easy to guess" in weak.get_data(as_text=True)
     done = invitee.post(path, data={"password": "a quiet river in spring", "confirm": "a quiet river in spring"})
-    assert done.headers["Location"] == "/en/account"
+    assert re.fullmatch(r"/en/clients/\d+/support", done.headers["Location"])
+    landing = invitee.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Your support" in landing and "There is no support plan yet" in landing
     assert "Zainab Osman" in invitee.get("/en/account").get_data(as_text=True)
     # Single use: the same link no longer works.
     assert app.test_client().get(path).status_code == 410

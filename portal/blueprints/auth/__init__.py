@@ -9,7 +9,7 @@ from ...db import db
 from ...domain import accounts, audit
 from ...domain.accounts import InvitationProblem, PasswordProblem, SignInFailure
 from ...limits import limiter
-from ...models import utcnow
+from ...models import Role, utcnow
 from .forms import SetPasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
@@ -66,7 +66,7 @@ def sign_in():
             _audit("sign_in", result.account)
             db.session.commit()
             start_session(result.account)
-            return redirect(safe_next(request.args.get("next")) or url_for("auth.account_home"))
+            return redirect(safe_next(request.args.get("next")) or landing_url(result.account))
         form.email.errors = [SIGN_IN_MESSAGES[result.failure]]
         db.session.commit()  # keep the failure count
     form.password.data = ""  # never echo a password back
@@ -82,6 +82,15 @@ def sign_out():
     db.session.commit()
     end_session()
     return redirect(url_for("auth.signed_out"))
+
+
+def landing_url(account) -> str:
+    """Where each role starts: a client at their own support, a carer at the people they
+    support, staff at their caseload, a commissioner at the figures."""
+    if account.role == Role.client and account.client_id:
+        return url_for("plans.my_support", client_id=account.client_id)
+    return url_for({Role.carer: "plans.people_i_support", Role.staff: "staff.caseload",
+                    Role.commissioner: "insights.dashboard"}.get(account.role, "auth.account_home"))
 
 
 @bp.get("/signed-out")
@@ -111,7 +120,7 @@ def accept_invitation(token: str):
             _audit("invitation_accepted", account)
             db.session.commit()
             start_session(account)
-            return redirect(url_for("auth.account_home"))
+            return redirect(landing_url(account))
     form.password.data = form.confirm.data = ""
     return render_template("auth/set_password.html", form=form, account=found.account)
 

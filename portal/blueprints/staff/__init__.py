@@ -1,16 +1,19 @@
-"""Staff tools. For now: inviting people (plans, reviews and queues come with their issues)."""
+"""Staff tools: the team's caseload, writing plans with clients, reviews, and invitations."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...access import audience, current_account
 from ...db import db
-from ...domain import accounts, audit, outbox
-from ...models import Account, Client, Role, utcnow
-from .forms import InviteForm
+from ...domain import accounts, audit, outbox, plans
+from ...domain.plans import GoalText, PlanRuleError, PlanText, SupportDetails
+from ...models import Account, Arrangement, Client, PlanStatus, Provider, ReviewOutcome, Role, SupportLocation, utcnow
+from ..common import client_record
+from ..plans.forms import RULE_MESSAGES
+from .forms import InviteForm, PlanForm, RecordReviewForm, ScheduleReviewForm
 
 bp = Blueprint("staff", __name__)
 
@@ -79,3 +82,164 @@ def _send_invitation(inviter: Account, form: InviteForm, email: str) -> None:
         db.session, actor=inviter, action="invite_sent", now=now, client_id=client.id if client else None,
         object_type="account", object_id=created.account.id, route=request.endpoint, request_id=g.request_id,
     )
+
+
+# -- Caseload ---------------------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+@bp.get("/staff/caseload")
+@audience(Role.staff)
+def caseload():
+    g.personal = True
+    staff = current_account()
+    today = utcnow().date()
+    show = request.args.get("show")
+    only = plans.CaseloadFilter(show) if show in plans.CaseloadFilter.__members__ else None
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    found, total = plans.caseload(db.session, staff.team_id, today, only, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    counts = {f: plans.caseload(db.session, staff.team_id, today, f, limit=0)[1] for f in plans.CaseloadFilter}
+    return render_template(
+        "staff/caseload.html", found=found, total=total, only=only, counts=counts, page=page,
+        pages=max(1, -(-total // PAGE_SIZE)), today=today, plans=plans,
+        without_plan=plans.clients_without_plan(db.session, staff.team_id) if only is None and page == 1 else [],
+    )
+
+
+# -- Writing a plan with the client -----------------------------------------------------------
+
+def _support_from(form: PlanForm) -> SupportDetails:
+    provider = db.session.get(Provider, int(form.provider.data)) if (form.provider.data or "").isdigit() else None
+    return SupportDetails(level=int(form.level.data), arrangement=Arrangement(form.arrangement.data), provider=provider,
+                          hours_per_week=form.hours_per_week.parsed, location=SupportLocation(form.location.data))
+
+
+def _text_from(form: PlanForm) -> PlanText:
+    return PlanText(form.what_matters_to_me.data, [
+        GoalText(entry.form.description.data, entry.form.steps.data or "", entry.form.who_helps.data or "",
+                 entry.form.target_date.data, int(entry.form.goal_id.data) if (entry.form.goal_id.data or "").isdigit() else None)
+        for entry in form.goals.entries if entry.form.description.data
+    ])
+
+
+def _plan_form(plan) -> PlanForm:
+    ever_agreed = plan is not None and any(v.agreed_by_client_at for v in plan.versions)
+    providers = db.session.scalars(select(Provider).order_by(Provider.name)).all()
+    data = None
+    if request.method == "GET" and plan is not None:
+        version = plan.versions[-1]
+        data = {
+            "level": str(plan.level), "arrangement": plan.arrangement.value,
+            "provider": str(plan.provider_id or ""), "location": version.location.value,
+            "hours_per_week": f"{version.hours_per_week:g}" if version.hours_per_week is not None else "",
+            "what_matters_to_me": version.what_matters_to_me, "lock_version": str(plan.lock_version),
+            "goals": [{"goal_id": str(goal.id), "description": goal.description, "steps": goal.steps,
+                       "who_helps": goal.who_helps, "target_date": goal.target_date} for goal in plans.active_goals(plan)],
+        }
+    form = PlanForm(data=data, providers=providers, support_editable=not ever_agreed)
+    # Room for the goals the client wants: three to start with, one more blank when editing.
+    if request.method == "GET":
+        while len(form.goals.entries) < min(plans.MAX_GOALS, max(plans.SUGGESTED_GOALS, len(data["goals"]) + 1 if data else 0)):
+            form.goals.append_entry()
+    return form
+
+
+@bp.route("/staff/clients/<int:client_id>/plan", methods=["GET", "POST"])
+@audience(Role.staff)
+def write_plan(client_id: int):
+    client = client_record(client_id, "view_plan")
+    plan = plans.current_plan(db.session, client.id)
+    form = _plan_form(plan)
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            if plan is None:
+                plans.start_plan(db.session, client, support=_support_from(form), text=_text_from(form),
+                                 block_start=now.date(), written_by=current_account(), now=now)
+            else:
+                lock = form.lock_version.data
+                plans.rewrite_plan(
+                    db.session, plan, text=_text_from(form), written_by=current_account(), now=now,
+                    summary=form.change_summary.data or "", expected_lock_version=int(lock) if (lock or "").isdigit() else None,
+                    support=_support_from(form) if hasattr(form, "level") else None,
+                )
+            db.session.commit()
+            return redirect(url_for("staff.plan_saved", client_id=client.id))
+        except PlanRuleError as problem:
+            db.session.rollback()
+            form.form_errors.append(RULE_MESSAGES.get(problem.code, RULE_MESSAGES["unknown"]))
+    return render_template("staff/write_plan.html", client=client, plan=plan, form=form)
+
+
+@bp.route("/staff/clients/<int:client_id>/plan/saved", methods=["GET", "POST"])
+@audience(Role.staff)
+def plan_saved(client_id: int):
+    """The plan as saved, with the step that shares a draft with the client."""
+    client = client_record(client_id, "view_plan")
+    plan = plans.current_plan(db.session, client.id)
+    if plan is None:
+        abort(404)
+    problem = None
+    if request.method == "POST":  # CSRF is checked for every POST by CSRFProtect
+        try:
+            plans.share_with_client(db.session, plan, by=current_account(), now=utcnow())
+            db.session.commit()
+            return redirect(url_for("staff.plan_saved", client_id=client.id, shared=1))
+        except PlanRuleError as error:
+            db.session.rollback()
+            problem = RULE_MESSAGES.get(error.code, RULE_MESSAGES["unknown"])
+    return render_template("staff/plan_saved.html", client=client, plan=plan, problem=problem,
+                           shared=request.args.get("shared"))
+
+
+# -- Reviews ----------------------------------------------------------------------------------
+
+def _open_plan(client):
+    plan = plans.current_plan(db.session, client.id)
+    if plan is None or plans.open_review(plan) is None:
+        abort(404)
+    return plan
+
+
+@bp.route("/staff/clients/<int:client_id>/review/book", methods=["GET", "POST"])
+@audience(Role.staff)
+def schedule_review(client_id: int):
+    client = client_record(client_id, "view_reviews")
+    plan = _open_plan(client)
+    review = plans.open_review(plan)
+    form = ScheduleReviewForm(data={"scheduled_for": review.scheduled_for} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            plans.schedule_review(db.session, plan, on=form.scheduled_for.data, by=current_account(),
+                                  today=utcnow().date(), now=utcnow())
+            db.session.commit()
+            return redirect(url_for("plans.reviews", client_id=client.id))
+        except PlanRuleError as problem:
+            db.session.rollback()
+            form.scheduled_for.errors = [RULE_MESSAGES.get(problem.code, RULE_MESSAGES["unknown"])]
+    return render_template("staff/schedule_review.html", client=client, plan=plan, review=review, form=form)
+
+
+@bp.route("/staff/clients/<int:client_id>/review/record", methods=["GET", "POST"])
+@audience(Role.staff)
+def record_review(client_id: int):
+    client = client_record(client_id, "view_reviews")
+    plan = _open_plan(client)
+    form = RecordReviewForm(plans.outcomes_for(plan))
+    if form.validate_on_submit():
+        try:
+            plans.record_review(
+                db.session, plan, outcome=ReviewOutcome(form.outcome.data), held_on=form.held_on.data,
+                notes=form.notes.data or "", by=current_account(), today=utcnow().date(), now=utcnow(),
+                hours_per_week=form.hours_per_week.parsed,
+            )
+            db.session.commit()
+            return redirect(url_for("plans.reviews", client_id=client.id))
+        except PlanRuleError as problem:
+            db.session.rollback()
+            field = form.held_on if problem.code in ("date_in_future", "before_block") else form.outcome
+            field.errors = [RULE_MESSAGES.get(problem.code, RULE_MESSAGES["unknown"])]
+    return render_template("staff/record_review.html", client=client, plan=plan, form=form,
+                           clock=plans.level_1_clock(plan, utcnow().date()))

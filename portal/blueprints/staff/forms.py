@@ -1,8 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from ...forms import PortalForm, RadioInput, TextInput
-from wtforms import EmailField, RadioField, StringField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms import EmailField, FieldList, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from ..choice.forms import ARRANGEMENT_LABELS
+from ...forms import DateRequired, GovDateField, PortalForm, PortalSubform, RadioInput, Select, TextArea, TextInput, strip
 
 ROLE_LABELS = {
     "client": _l("Client – a person who gets support"),
@@ -48,3 +50,118 @@ class InviteForm(PortalForm):
     def __init__(self, roles: list[str], *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = [SelectChoice(role, ROLE_LABELS[role]) for role in roles]
+
+
+# -- Writing a plan with the client, and reviews ------------------------------------------
+
+LEVEL_LABELS = {"1": _l("Level 1 – targeted help"), "2": _l("Level 2 – ongoing care")}
+LOCATION_LABELS = {
+    "own_home": _l("In their own home"),
+    "supported_accommodation": _l("In supported accommodation"),
+    "elsewhere": _l("Somewhere else"),
+}
+OUTCOME_LABELS = {
+    "continue_level_1": _l("Continue Level 1 – targeted help for another 12 months"),
+    "move_to_level_2": _l("Move to Level 2 – ongoing care"),
+    "continue_level_2": _l("Continue Level 2 – ongoing care for another 12 months"),
+    "discharge": _l("Discharge: support ends"),
+}
+MAX_TEXT = 2000
+
+
+def hours_a_week(required: bool):
+    """Hours as a number like 6 or 7.5, from 0.5 to 168."""
+    def check(form, field):
+        text = (field.data or "").strip().replace(",", ".")
+        if not text:
+            if required:
+                raise ValidationError(_l("Enter the hours of support a week"))
+            field.parsed = None
+            return
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValidationError(_l("Enter hours a week as a number, like 6 or 7.5")) from None
+        if not 0.5 <= value <= 168:
+            raise ValidationError(_l("Hours a week must be between 0.5 and 168"))
+        field.parsed = value
+    return check
+
+
+class GoalEntry(PortalSubform):
+    goal_id = HiddenField()
+    description = TextAreaField(
+        _l("The goal, in the client’s own words"), widget=TextArea(), filters=[strip],
+        validators=[Optional(), Length(max=500, message=_l("The goal must be 500 characters or fewer"))],
+    )
+    steps = TextAreaField(
+        _l("Steps towards it"), widget=TextArea(), filters=[strip],
+        validators=[Optional(), Length(max=MAX_TEXT, message=_l("Steps must be 2,000 characters or fewer"))],
+    )
+    who_helps = StringField(
+        _l("Who helps"), widget=TextInput(), filters=[strip],
+        validators=[Optional(), Length(max=500, message=_l("This must be 500 characters or fewer"))],
+    )
+    target_date = GovDateField(_l("Target date (optional)"))
+
+    def validate_description(self, field):
+        if not field.data and (self.steps.data or self.who_helps.data or self.target_date.data):
+            raise ValidationError(_l("Write the goal, or leave all of its boxes empty"))
+
+
+class PlanForm(PortalForm):
+    level = RadioField(_l("Level of support"), widget=RadioInput(),
+                       choices=[SelectChoice(k, v) for k, v in LEVEL_LABELS.items()],
+                       validators=[InputRequired(message=_l("Select the level of support"))])
+    arrangement = RadioField(_l("How the support is arranged"), widget=RadioInput(),
+                             choices=[SelectChoice(k, v) for k, v in ARRANGEMENT_LABELS.items()],
+                             validators=[InputRequired(message=_l("Select how the support is arranged"))])
+    provider = SelectField(_l("Provider (not for a direct payment)"), widget=Select(), validators=[Optional()])
+    hours_per_week = StringField(_l("Hours of support a week"), widget=TextInput(), validators=[hours_a_week(required=True)])
+    location = RadioField(_l("Where the support happens"), widget=RadioInput(),
+                          choices=[SelectChoice(k, v) for k, v in LOCATION_LABELS.items()],
+                          validators=[InputRequired(message=_l("Select where the support happens"))])
+    what_matters_to_me = TextAreaField(
+        _l("What matters to the client, in their words"), widget=TextArea(), filters=[strip],
+        validators=[InputRequired(message=_l("Write what matters to the client")),
+                    Length(max=MAX_TEXT, message=_l("This must be 2,000 characters or fewer"))],
+    )
+    goals = FieldList(FormField(GoalEntry), min_entries=1, max_entries=10)
+    change_summary = StringField(
+        _l("What changed, in a sentence (for the version history)"), widget=TextInput(), filters=[strip],
+        validators=[Optional(), Length(max=300, message=_l("This must be 300 characters or fewer"))],
+    )
+    lock_version = HiddenField()
+
+    SUPPORT_FIELDS = ("level", "arrangement", "provider", "hours_per_week", "location")
+
+    def __init__(self, *args, providers=(), support_editable=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if support_editable:
+            self.provider.choices = [SelectChoice("", _l("No provider"))] + [
+                SelectChoice(str(p.id), p.name) for p in providers]
+        else:  # agreed support changes only at a review
+            for name in self.SUPPORT_FIELDS:
+                delattr(self, name)
+
+    def validate_goals(self, field):
+        if not any(entry.form.description.data for entry in field.entries):
+            raise ValidationError(_l("Write at least one goal"))
+
+
+class ScheduleReviewForm(PortalForm):
+    scheduled_for = GovDateField(_l("Date of the review"), validators=[DateRequired(_l("Enter the date of the review"))])
+
+
+class RecordReviewForm(PortalForm):
+    held_on = GovDateField(_l("Date the review was held"), validators=[DateRequired(_l("Enter the date the review was held"))])
+    outcome = RadioField(_l("What was decided?"), widget=RadioInput(),
+                         validators=[InputRequired(message=_l("Select what was decided"))])
+    hours_per_week = StringField(_l("Hours of support a week from now on (leave empty if they stay the same)"),
+                                 widget=TextInput(), validators=[hours_a_week(required=False)])
+    notes = TextAreaField(_l("Notes from the review"), widget=TextArea(), filters=[strip],
+                          validators=[Optional(), Length(max=4000, message=_l("Notes must be 4,000 characters or fewer"))])
+
+    def __init__(self, outcomes, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome.choices = [SelectChoice(o.value, OUTCOME_LABELS[o.value]) for o in outcomes]

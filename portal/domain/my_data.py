@@ -1,0 +1,82 @@
+"""Everything held about a client, for "Download my data" (a subject access in one click).
+
+Feedback is not included: it is kept without any link to the person who gave it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Account, ArrangementRequest, AuditEvent, CarerAccess, Client, Referral, SupportPlan
+
+
+def _plain(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _row(obj, *fields: str) -> dict:
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def export_client(session: Session, client: Client) -> dict:
+    plans = session.scalars(select(SupportPlan).where(SupportPlan.client_id == client.id).order_by(SupportPlan.id)).all()
+    account_names = dict(session.execute(select(Account.id, Account.display_name)).all())
+    return {
+        "about_you": _row(client, "given_name", "family_name", "preferred_language", "email", "phone", "address",
+                          "area", "date_of_birth", "section_117_aftercare"),
+        "support_plans": [
+            {
+                **_row(plan, "level", "status", "arrangement", "block_start", "block_end", "next_review_due",
+                       "level_1_started_on", "started_on", "ended_on"),
+                "provider": plan.provider.name if plan.provider else None,
+                "versions": [
+                    {**_row(v, "version_no", "level", "status", "block_start", "block_end", "arrangement",
+                            "hours_per_week", "location", "what_matters_to_me", "goals_snapshot", "change_summary",
+                            "created_at", "agreed_by_client_at", "client_comment"),
+                     "written_by": account_names.get(v.written_by_account_id)}
+                    for v in plan.versions
+                ],
+                "goals": [
+                    {**_row(goal, "position", "description", "steps", "who_helps", "target_date", "status"),
+                     "ratings": [_row(r, "rating", "rated_by", "rated_on", "note") for r in goal.ratings]}
+                    for goal in plan.goals
+                ],
+                "reviews": [_row(r, "due_on", "scheduled_for", "completed_on", "outcome", "notes") for r in plan.reviews],
+            }
+            for plan in plans
+        ],
+        "referrals": [_row(r, "level", "referred_on", "assessed_on", "support_started_on")
+                      for r in session.scalars(select(Referral).where(Referral.client_id == client.id))],
+        "carers": [
+            {"name": account_names.get(a.carer_account_id), **_row(a, "scopes", "relationship_to_client", "granted_at", "revoked_at")}
+            for a in session.scalars(select(CarerAccess).where(CarerAccess.client_id == client.id))
+        ],
+        "arrangement_requests": [
+            _row(r, "reference", "from_arrangement", "to_arrangement", "preferences", "contact_method", "status",
+                 "decision_reason", "created_at", "decided_at")
+            for r in session.scalars(select(ArrangementRequest).where(ArrangementRequest.client_id == client.id))
+        ],
+        "who_has_looked_at_your_record": [
+            {"who": account_names.get(e.actor_account_id), **_row(e, "actor_role", "action", "occurred_at")}
+            for e in session.scalars(select(AuditEvent).where(AuditEvent.client_id == client.id).order_by(AuditEvent.occurred_at.desc()))
+        ],
+    }
+
+
+def record_views(session: Session, client_id: int, limit: int = 100) -> list[tuple[AuditEvent, str | None]]:
+    """Who has looked at the record: views by staff and carers, newest first."""
+    rows = session.execute(
+        select(AuditEvent, Account.display_name)
+        .outerjoin(Account, Account.id == AuditEvent.actor_account_id)
+        .where(AuditEvent.client_id == client_id, AuditEvent.actor_role.in_(["staff", "carer"]))
+        .order_by(AuditEvent.occurred_at.desc())
+        .limit(limit)
+    ).all()
+    return [(event, name) for event, name in rows]
