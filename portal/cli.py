@@ -84,6 +84,19 @@ def init_app(app: Flask) -> None:
                 return
             time.sleep(interval)
 
+    @app.cli.command("review-reminders")
+    @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="Pretend it is this day (YYYY-MM-DD).")
+    def review_reminders(today):
+        """Queue review reminders due today (4 weeks and 1 week before); safe to run twice."""
+        from .reminders import queue_review_reminders
+
+        day = today.date() if today else utcnow().date()
+        with writing():
+            queued = queue_review_reminders(db.session, day)
+            db.session.commit()
+        click.echo(json.dumps({"queued": queued}))
+
     @app.cli.command("dev-smtp")
     @click.option("--port", default=None, type=int)
     def dev_smtp(port: int | None):

@@ -92,7 +92,8 @@ class GoalEntry(PortalSubform):
     goal_id = HiddenField()
     description = TextAreaField(
         _l("The goal, in the client’s own words"), widget=TextArea(), filters=[strip],
-        validators=[Optional(), Length(max=500, message=_l("The goal must be 500 characters or fewer"))],
+        # No Optional(): it would stop the check that a goal's other boxes are not orphaned.
+        validators=[Length(max=500, message=_l("The goal must be 500 characters or fewer"))],
     )
     steps = TextAreaField(
         _l("Steps towards it"), widget=TextArea(), filters=[strip],
