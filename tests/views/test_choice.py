@@ -119,3 +119,41 @@ def test_carer_needs_the_arrangement_scope(app, client, sign_in, demo_accounts, 
         access.scopes = ["plan", "arrangement"]
         db.session.commit()
     assert client.get(f"/en/clients/{demo_client_id}/support-arrangement").status_code == 200
+
+
+def _submitted(client, base) -> str:
+    _walk(client, base)
+    key = client.get(f"{base}/change/check").get_data(as_text=True).split('name="submission_key" type="hidden" value="')[1].split('"')[0]
+    return client.post(f"{base}/change/check", data={"submission_key": key}).headers["Location"].rsplit("/", 1)[1].split("?")[0]
+
+
+def test_staff_decide_and_an_agreed_request_becomes_a_new_plan_version(app, sign_in, demo_accounts, demo_client_id):
+    person = app.test_client()
+    person.post("/en/sign-in", data={"email": demo_accounts["client"].email, "password": demo_accounts["client"].password})
+    reference = _submitted(person, f"/en/clients/{demo_client_id}/support-arrangement")
+    with app.app_context():
+        versions_before = len(db.session.scalar(select(SupportPlan).where(SupportPlan.client_id == demo_client_id,
+                                                                          SupportPlan.ended_on.is_(None))).versions)
+    staff = app.test_client()
+    staff.post("/en/sign-in", data={"email": demo_accounts["staff"].email, "password": demo_accounts["staff"].password})
+    queue = staff.get("/en/staff/arrangement-requests").get_data(as_text=True)
+    assert reference in queue
+    url = f"/en/staff/arrangement-requests/{reference}"
+    assert staff.post(url, data={"action": "assign"}).status_code == 302
+    assert "Choose what to do" in staff.post(url, data={"action": "nonsense"}).get_data(as_text=True)
+    declined = staff.post(url, data={"action": "decline", "reason": ""}).get_data(as_text=True)
+    assert "Enter the reason" in declined
+    assert staff.post(url, data={"action": "discuss", "reason": ""}).status_code == 302
+    assert staff.post(url, data={"action": "agree", "reason": "We agreed this at the meeting"}).status_code == 302
+    assert "already been decided" in staff.post(url, data={"action": "decline", "reason": "x"}).get_data(as_text=True)
+    with app.app_context():
+        plan = db.session.scalar(select(SupportPlan).where(SupportPlan.client_id == demo_client_id, SupportPlan.ended_on.is_(None)))
+        assert plan.arrangement == Arrangement.direct_payment and plan.provider_id is None
+        assert len(plan.versions) == versions_before + 1
+        assert plan.versions[-1].change_summary == f"Arrangement change {reference} agreed"
+        subjects = db.session.scalars(select(OutboxMessage.subject).where(OutboxMessage.to_address == "me@example.org")).all()
+        assert len(subjects) >= 3, "a mail for the request and for each change of status"
+    support = person.get(f"/en/clients/{demo_client_id}/support").get_data(as_text=True)
+    assert "You manage a direct payment" in support
+    track = person.get(f"/en/clients/{demo_client_id}/support-arrangement/requests/{reference}").get_data(as_text=True)
+    assert "Agreed" in track
