@@ -97,6 +97,16 @@ def init_app(app: Flask) -> None:
             db.session.commit()
         click.echo(json.dumps({"queued": queued}))
 
+    @app.cli.command("rebuild-tallies")
+    def rebuild_tallies():
+        """Recount the feedback tallies from the responses (after an upgrade or a bulk load)."""
+        from .domain import tally
+
+        with writing():
+            rows = tally.rebuild(db.session)
+            db.session.commit()
+        click.echo(json.dumps({"tally_rows": rows}))
+
     @app.cli.command("dev-smtp")
     @click.option("--port", default=None, type=int)
     def dev_smtp(port: int | None):

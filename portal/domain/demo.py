@@ -60,7 +60,7 @@ from ..models import (
     Team,
     utcnow,
 )
-from . import accounts, survey
+from . import accounts, survey, tally
 from .plans import add_months, block_end_for, months_between
 
 
@@ -960,6 +960,9 @@ class _City:
                 value = min(10.0, value + slope * gap / 30)
                 on += dt.timedelta(days=gap)
             goal.ratings = ratings
+            goal.rating_count = len(ratings)
+            goal.first_rating = ratings[0].rating if ratings else None
+            goal.latest_rating = ratings[-1].rating if ratings else None
             last = ratings[-1].rating if ratings else 0
             if plan.status == PlanStatus.ended:
                 goal.status = GoalStatus.reached if last >= 8 else GoalStatus.stopped
@@ -1108,6 +1111,8 @@ class _City:
             if answer is not None:
                 equality.append(EqualityMonitoring(feedback_response_id=row.id, **answer))
         self.add_all("equality_monitoring", equality)
+        self.session.flush()
+        self.count("feedback_tally", tally.rebuild(self.session))
 
     def _equality(self, person: dict) -> dict:
         rng = self.rng
@@ -1299,12 +1304,14 @@ def build_scale(engine, *, clients: int, seed: int) -> dict:
             for k, (description, steps, who, _levels) in enumerate(picked):
                 goal_id = next_id["goal"]
                 next_id["goal"] += 1
-                batches["goal"].append({
+                goal_row = {
                     "id": goal_id, "plan_id": plan_id, "position": k + 1, "description": description,
                     "steps": steps, "who_helps": who, "target_date": block_end,
                     "status": "active" if status != "ended" else ("reached" if r() < 0.6 else "stopped"),
-                    "created_at": stamps[min(written, 3299)],
-                })
+                    "created_at": stamps[min(written, 3299)], "rating_count": 0,
+                    "first_rating": None, "latest_rating": None,
+                }
+                batches["goal"].append(goal_row)
                 value = rint(1, 4)
                 on = block_start
                 for _ in range(rint(2, 4)):
@@ -1315,6 +1322,10 @@ def build_scale(engine, *, clients: int, seed: int) -> dict:
                         "rated_by": "client" if r() < 0.75 else "staff", "rated_by_account_id": None,
                         "rated_on": on, "note": None, "created_at": stamps[min((today - on).days, 3299)],
                     })
+                    if goal_row["first_rating"] is None:
+                        goal_row["first_rating"] = value
+                    goal_row["latest_rating"] = value
+                    goal_row["rating_count"] += 1
                     next_id["goal_rating"] += 1
                     value = max(0, min(10, value + rint(-1, 3 if level == 1 else 2)))
                     on += days(rint(28, 56))
@@ -1396,4 +1407,5 @@ def build_scale(engine, *, clients: int, seed: int) -> dict:
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                     f"(SELECT COALESCE(MAX(id), 1) FROM {name}))"
                 ))
+        counts["feedback_tally"] = tally.rebuild(conn)
     return counts

@@ -21,7 +21,7 @@ from ..models import (
     RespondentType,
     SafeguardingAlert,
 )
-from . import audit, survey
+from . import audit, survey, tally
 from .crisis import suggests_risk
 
 MAX_TEXT = 2000
@@ -108,6 +108,7 @@ def record_feedback(
     given = {code: value for code, value in answers.equality.items() if value}
     if given:
         session.add(EqualityMonitoring(feedback_response_id=response.id, **given))
+    tally.count_response(session, response, given)
     risk = has_text and suggests_risk(answers.free_text)
     if risk:
         session.add(SafeguardingAlert(feedback_response_id=response.id, raised_at=now))

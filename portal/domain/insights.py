@@ -7,20 +7,18 @@ that staff have not released.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, String, and_, case, cast, func, literal, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Integer, and_, case, cast, func, select
+from sqlalchemy.orm import Session
 
 from ..models import (
     Arrangement,
-    EqualityMonitoring,
     FeedbackResponse,
+    FeedbackTally,
     FreeTextStatus,
     Goal,
-    GoalRating,
     Provider,
     Referral,
     Review,
@@ -28,11 +26,12 @@ from ..models import (
     SupportPlan,
     SupportPlanVersion,
 )
-from . import choice, survey
+from . import choice, plans, survey
+from .tally import EQUALITY_DIMENSIONS as EQUALITY_BREAKDOWNS
+from .tally import NOT_ANSWERED
 from .disclosure import DisclosedCount, DisclosedPercent, protect_count, protect_mean_from_sum, protect_percentage
 
 PERIODS = ("quarter", "year", "all")
-NOT_ANSWERED = "not_answered"
 
 
 @dataclass(frozen=True)
@@ -43,22 +42,16 @@ class Period:
 
 
 def period_for(code: str, now: dt.datetime) -> Period:
-    """This quarter so far, the last 12 months, or all time."""
+    """This quarter so far, the last 12 months (this month and the 11 before), or all time.
+    Periods start on the first of a month, as the feedback tallies are monthly."""
     end = now + dt.timedelta(seconds=1)
+    first_of_month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     if code == "quarter":
-        first_month = 3 * ((now.month - 1) // 3) + 1
-        return Period(code, now.replace(month=first_month, day=1, hour=0, minute=0, second=0, microsecond=0), end)
+        return Period(code, first_of_month.replace(month=3 * ((now.month - 1) // 3) + 1), end)
     if code == "year":
-        return Period(code, now - dt.timedelta(days=365), end)
+        start = plans.add_months(first_of_month.date(), -11)
+        return Period(code, first_of_month.replace(year=start.year, month=start.month), end)
     return Period("all", None, end)
-
-
-def quarter_of(column, dialect: str):
-    """'2026-Q3' for a timestamp column, in SQL (SQLite and PostgreSQL spell it differently)."""
-    if dialect == "postgresql":
-        return func.to_char(column, 'YYYY"-Q"Q')
-    month = cast(func.strftime("%m", column), Integer)
-    return func.strftime("%Y", column) + literal("-Q") + cast((month + 2) // 3, String)
 
 
 def _in_period(column, period: Period):
@@ -95,7 +88,6 @@ def _fft_row(category: str, counts: dict[str, int]) -> FftRow:
 
 # The fixed breakdowns of the FFT, in display order.
 RESPONSE_BREAKDOWNS = ("quarter", "level", "provider", "respondent", "language")
-EQUALITY_BREAKDOWNS = ("age_band", "sex", "gender_identity", "ethnic_group", "religion", "sexual_orientation", "disability")
 
 
 @dataclass
@@ -125,54 +117,44 @@ def _categories(session: Session, breakdown: str, seen: set[str]) -> list[str]:
     return fixed + sorted(seen - set(fixed))
 
 
-def feedback_figures(session: Session, period: Period) -> FeedbackFigures:
-    dialect = session.get_bind().dialect.name
-    quarter = quarter_of(FeedbackResponse.submitted_at, dialect).label("quarter")
-    where = _in_period(FeedbackResponse.submitted_at, period)
-    # One scan for all the response breakdowns; Python folds the (small) grouped result.
-    grouped = session.execute(
-        select(quarter, FeedbackResponse.level, FeedbackResponse.provider_id, FeedbackResponse.respondent_type,
-               FeedbackResponse.language, FeedbackResponse.fft, func.count())
-        .where(where)
-        .group_by(quarter, FeedbackResponse.level, FeedbackResponse.provider_id, FeedbackResponse.respondent_type,
-                  FeedbackResponse.language, FeedbackResponse.fft)
-    ).all()
-    totals: dict[str, int] = defaultdict(int)
-    by: dict[str, dict[str, dict[str, int]]] = {name: defaultdict(lambda: defaultdict(int)) for name in RESPONSE_BREAKDOWNS}
-    for q, level, provider_id, respondent, language, fft, count in grouped:
-        totals[fft] += count
-        keys = {
-            "quarter": str(q),
-            "level": str(level) if level else NOT_ANSWERED,
-            "provider": str(provider_id) if provider_id else NOT_ANSWERED,
-            "respondent": respondent.value,
-            "language": language,
-        }
-        for name, key in keys.items():
-            by[name][key][fft] += count
+def _quarter_label(month: dt.date) -> str:
+    return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
 
-    # Equality characteristics: one grouped query per characteristic over the joined table.
+
+def feedback_figures(session: Session, period: Period) -> FeedbackFigures:
+    """From the monthly tallies (a few thousand rows whatever the number of responses)."""
+    in_period = [FeedbackTally.month <= period.end.date().replace(day=1)]
+    if period.start is not None:
+        in_period.append(FeedbackTally.month >= period.start.date())
+    rows = session.execute(
+        select(FeedbackTally.dimension, FeedbackTally.category, FeedbackTally.answer, func.sum(FeedbackTally.count))
+        .where(*in_period)
+        .group_by(FeedbackTally.dimension, FeedbackTally.category, FeedbackTally.answer)
+    ).all()
+    by: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for dimension, category, answer, count in rows:
+        by[dimension][category][answer] += int(count)
+    for month, answer, count in session.execute(
+        select(FeedbackTally.month, FeedbackTally.answer, func.sum(FeedbackTally.count))
+        .where(*in_period, FeedbackTally.dimension == "all")
+        .group_by(FeedbackTally.month, FeedbackTally.answer)
+    ):
+        by["quarter"][_quarter_label(month)][answer] += int(count)
+    totals = by.pop("all", {}).get("all", {})
+    # Equality answers are optional: whoever did not answer a question is "not answered".
     for name in EQUALITY_BREAKDOWNS:
-        column = EqualityMonitoring.ethnicity if name == "ethnic_group" else getattr(EqualityMonitoring, name)
-        rows = session.execute(
-            select(column, FeedbackResponse.fft, func.count())
-            .join(FeedbackResponse, FeedbackResponse.id == EqualityMonitoring.feedback_response_id)
-            .where(where, column.is_not(None))
-            .group_by(column, FeedbackResponse.fft)
-        ).all()
-        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         answered: dict[str, int] = defaultdict(int)
-        for value, fft, count in rows:
-            key = survey.ETHNIC_GROUP_OF.get(value, value) if name == "ethnic_group" else value
-            counts[key][fft] += count
-            answered[fft] += count
+        for counts in by[name].values():
+            for fft, count in counts.items():
+                answered[fft] += count
         for fft in survey.FFT_CODES:
-            counts[NOT_ANSWERED][fft] = totals.get(fft, 0) - answered.get(fft, 0)
-        by[name] = counts
+            by[name][NOT_ANSWERED][fft] = totals.get(fft, 0) - answered.get(fft, 0)
     figures = FeedbackFigures(overall=_fft_row("all", totals))
-    for name, counts in by.items():
+    for name in (*RESPONSE_BREAKDOWNS, *EQUALITY_BREAKDOWNS):
+        counts = by[name]
         figures.by[name] = [_fft_row(category, counts.get(category, {})) for category in _categories(session, name, set(counts))]
-    figures.outcomes = _outcome_rows(session, where)
+    figures.outcomes = _outcome_rows({s.code: by[f"outcome:{s.code}"] for s in survey.OUTCOME_STATEMENTS})
+    where = _in_period(FeedbackResponse.submitted_at, period)
     figures.released_comments = list(
         session.scalars(
             select(FeedbackResponse.released_text)
@@ -184,14 +166,12 @@ def feedback_figures(session: Session, period: Period) -> FeedbackFigures:
     return figures
 
 
-def _outcome_rows(session: Session, where) -> list[AgreementRow]:
-    columns = [FeedbackResponse.outcome_answers[s.code].as_string().label(s.code) for s in survey.OUTCOME_STATEMENTS]
-    grouped = session.execute(select(*columns, func.count()).where(where).group_by(*columns)).all()
+def _outcome_rows(answers: dict[str, dict[str, dict[str, int]]]) -> list[AgreementRow]:
     rows = []
-    for index, statement in enumerate(survey.OUTCOME_STATEMENTS):
+    for statement in survey.OUTCOME_STATEMENTS:
         answered = agree = 0
-        for row in grouped:
-            answer, count = row[index], row[-1]
+        for answer, counts in answers[statement.code].items():
+            count = sum(counts.values())
             if answer in survey.AGREEMENT_CODES:
                 answered += count
                 agree += count if answer in survey.AGREE else 0
@@ -219,11 +199,23 @@ class ServiceFigures:
     arrangement_median_days_to_decision: float | None
 
 
-def _months_ago(today: dt.date, months: int) -> dt.date:
-    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    month += 1
-    day = min(today.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
-    return dt.date(year, month, day)
+def _days_between(start, end, dialect: str):
+    if dialect == "postgresql":
+        return end - start  # date minus date is a whole number of days
+    return cast(func.julianday(end) - func.julianday(start), Integer)
+
+
+def _median_of_histogram(counts: list[tuple[int, int]]) -> float:
+    values = sorted((int(value), int(n)) for value, n in counts)
+    total = sum(n for _, n in values)
+    middle = [(total - 1) // 2, total // 2]  # the one or two middle positions
+    found, seen = [], 0
+    for value, n in values:
+        while middle and middle[0] < seen + n:
+            found.append(value)
+            middle.pop(0)
+        seen += n
+    return sum(found) / 2
 
 
 def service_figures(session: Session, today: dt.date) -> ServiceFigures:
@@ -233,8 +225,8 @@ def service_figures(session: Session, today: dt.date) -> ServiceFigures:
             func.count(),
             func.sum(case((SupportPlan.next_review_due < today, 1), else_=0)),
             func.sum(case((SupportPlan.level == 1, 1), else_=0)),
-            func.sum(case((and_(SupportPlan.level == 1, SupportPlan.level_1_started_on <= _months_ago(today, 12)), 1), else_=0)),
-            func.sum(case((and_(SupportPlan.level == 1, SupportPlan.level_1_started_on <= _months_ago(today, 24)), 1), else_=0)),
+            func.sum(case((and_(SupportPlan.level == 1, SupportPlan.level_1_started_on <= plans.add_months(today, -12)), 1), else_=0)),
+            func.sum(case((and_(SupportPlan.level == 1, SupportPlan.level_1_started_on <= plans.add_months(today, -24)), 1), else_=0)),
         ).where(open_plan)
     ).one()
     total, overdue, level_1, past_12, past_24 = (int(value or 0) for value in counts)
@@ -252,24 +244,16 @@ def service_figures(session: Session, today: dt.date) -> ServiceFigures:
 
     mix = dict(session.execute(select(SupportPlan.arrangement, func.count()).where(open_plan).group_by(SupportPlan.arrangement)).all())
 
+    # Days from referral to support as a histogram (a few hundred rows), median taken from it.
+    wait = _days_between(Referral.referred_on, Referral.support_started_on, session.get_bind().dialect.name).label("days")
     waits = session.execute(
-        select(Referral.referred_on, Referral.support_started_on).where(Referral.support_started_on.is_not(None))
+        select(wait, func.count()).where(Referral.support_started_on.is_not(None)).group_by(wait)
     ).all()
-    days = [(started - referred).days for referred, started in waits]
+    started = sum(n for _, n in waits)
 
-    first, last = aliased(GoalRating), aliased(GoalRating)
-    bounds = (
-        select(GoalRating.goal_id, func.min(GoalRating.rated_on).label("first_on"), func.max(GoalRating.rated_on).label("last_on"))
-        .group_by(GoalRating.goal_id)
-        .having(func.count() >= 2)
-        .subquery()
-    )
-    change = (last.rating - first.rating)
+    change = Goal.latest_rating - Goal.first_rating
     progress = session.execute(
-        select(func.count(), func.sum(change), func.sum(case((change >= 3, 1), else_=0)))
-        .select_from(bounds)
-        .join(first, and_(first.goal_id == bounds.c.goal_id, first.rated_on == bounds.c.first_on))
-        .join(last, and_(last.goal_id == bounds.c.goal_id, last.rated_on == bounds.c.last_on))
+        select(func.count(), func.sum(change), func.sum(case((change >= 3, 1), else_=0))).where(Goal.rating_count >= 2)
     ).one()
     rated, change_sum, improved = int(progress[0] or 0), float(progress[1] or 0), int(progress[2] or 0)
 
@@ -284,8 +268,8 @@ def service_figures(session: Session, today: dt.date) -> ServiceFigures:
                          for outcome in (ReviewOutcome.discharge, ReviewOutcome.move_to_level_2)},
         arrangement_mix={a.value: protect_percentage(mix.get(a, 0), total) for a in Arrangement},
         arrangement_by_quarter=_arrangement_by_quarter(session, today),
-        referral_to_support_median_days=statistics.median(days) if len(days) >= 8 else None,
-        referrals_started=protect_count(len(days)),
+        referral_to_support_median_days=_median_of_histogram(waits) if started >= 8 else None,
+        referrals_started=protect_count(started),
         goals_rated=protect_count(rated),
         goal_mean_change=protect_mean_from_sum(change_sum, rated),
         goals_improved_by_3=protect_percentage(improved, rated),
@@ -306,25 +290,50 @@ def _quarter_ends(today: dt.date, count: int = 8) -> list[tuple[str, dt.date]]:
     return list(reversed(ends))
 
 
+def _open_at(end: dt.date):
+    return and_(SupportPlan.started_on <= end, (SupportPlan.ended_on.is_(None)) | (SupportPlan.ended_on > end))
+
+
 def _arrangement_by_quarter(session: Session, today: dt.date) -> list[tuple[str, dict[str, DisclosedPercent]]]:
-    """The arrangement in force at each quarter end: the latest version of each plan that
-    had started and not ended by then."""
+    """The arrangement in force at each quarter end, for plans open then.
+
+    Most plans keep one arrangement throughout, so one scan counts every open plan under its
+    current arrangement; the few plans whose arrangement changed are then moved, version by
+    version, to the arrangement they had at each quarter end."""
+    quarters = _quarter_ends(today)
+    counts: dict[str, dict[str, int]] = {label: defaultdict(int) for label, _ in quarters}
+    for arrangement, *open_at in session.execute(
+        select(SupportPlan.arrangement, *[func.sum(case((_open_at(end), 1), else_=0)) for _, end in quarters])
+        .group_by(SupportPlan.arrangement)
+    ):
+        for (label, _), n in zip(quarters, open_at):
+            counts[label][Arrangement(arrangement).value] += int(n or 0)
+
+    changed = select(SupportPlanVersion.plan_id).join(SupportPlan, SupportPlan.id == SupportPlanVersion.plan_id).where(
+        SupportPlanVersion.arrangement != SupportPlan.arrangement).distinct().subquery()
+    history: dict[int, list] = defaultdict(list)
+    plans_changed = {}
+    for plan_id, current, started_on, ended_on, created_at, arrangement in session.execute(
+        select(SupportPlan.id, SupportPlan.arrangement, SupportPlan.started_on, SupportPlan.ended_on,
+               SupportPlanVersion.created_at, SupportPlanVersion.arrangement)
+        .join(changed, changed.c.plan_id == SupportPlan.id)
+        .join(SupportPlanVersion, SupportPlanVersion.plan_id == SupportPlan.id)
+        .order_by(SupportPlan.id, SupportPlanVersion.version_no)
+    ):
+        plans_changed[plan_id] = (Arrangement(current).value, started_on, ended_on)
+        history[plan_id].append((created_at, Arrangement(arrangement).value))
+    for plan_id, (current, started_on, ended_on) in plans_changed.items():
+        for label, end in quarters:
+            if not (started_on <= end and (ended_on is None or ended_on > end)):
+                continue
+            end_time = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+            in_force = [arrangement for created_at, arrangement in history[plan_id] if created_at < end_time]
+            then = in_force[-1] if in_force else history[plan_id][0][1]
+            counts[label][current] -= 1
+            counts[label][then] += 1
+
     result = []
-    for label, end in _quarter_ends(today):
-        end_time = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-        latest = (
-            select(SupportPlanVersion.plan_id, func.max(SupportPlanVersion.version_no).label("version_no"))
-            .where(SupportPlanVersion.created_at < end_time)
-            .group_by(SupportPlanVersion.plan_id)
-            .subquery()
-        )
-        rows = dict(session.execute(
-            select(SupportPlanVersion.arrangement, func.count())
-            .join(latest, and_(latest.c.plan_id == SupportPlanVersion.plan_id, latest.c.version_no == SupportPlanVersion.version_no))
-            .join(SupportPlan, SupportPlan.id == SupportPlanVersion.plan_id)
-            .where(SupportPlan.started_on <= end, (SupportPlan.ended_on.is_(None)) | (SupportPlan.ended_on > end))
-            .group_by(SupportPlanVersion.arrangement)
-        ).all())
-        total = sum(rows.values())
-        result.append((label, {a.value: protect_percentage(rows.get(a, 0), total) for a in Arrangement}))
+    for label, _ in quarters:
+        total = sum(counts[label].values())
+        result.append((label, {a.value: protect_percentage(counts[label].get(a.value, 0), total) for a in Arrangement}))
     return result

@@ -400,6 +400,9 @@ def rate_goal(session: Session, goal: Goal, *, rating: int, note: str | None, by
     entry = GoalRating(rating=rating, rated_by=rated_by, rated_by_account_id=by.id, rated_on=today,
                        note=(note or "").strip() or None, created_at=now)
     goal.ratings.append(entry)
+    if goal.first_rating is None:
+        goal.first_rating = rating
+    goal.latest_rating, goal.rating_count = rating, (goal.rating_count or 0) + 1
     session.flush()
     audit.record(session, actor=by, action="goal_rated", now=now, client_id=goal.plan.client_id,
                  object_type="goal", object_id=goal.id)

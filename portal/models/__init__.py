@@ -24,6 +24,7 @@ from .services import (
     FeedbackChannel,
     FormDraft,
     FeedbackResponse,
+    FeedbackTally,
     FreeTextStatus,
     OutboxMessage,
     Provider,

@@ -92,7 +92,11 @@ class SupportPlanVersion(Base):
     """What the plan said at one time. A change makes a new row; old rows stay readable."""
 
     __tablename__ = "support_plan_version"
-    __table_args__ = (UniqueConstraint("plan_id", "version_no"),)
+    __table_args__ = (
+        UniqueConstraint("plan_id", "version_no"),
+        # The arrangement in force at each quarter end is read from this index alone.
+        Index("ix_version_plan_history", "plan_id", "version_no", "created_at", "arrangement"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("support_plan.id"))
@@ -129,6 +133,11 @@ class Goal(Base):
     target_date: Mapped[dt.date | None]
     status: Mapped[GoalStatus] = mapped_column(str_enum(GoalStatus, "goal_status"), default=GoalStatus.active)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The first and latest ratings, kept by the rating rule, so goal progress across every
+    # goal is one scan of this table rather than of all the ratings.
+    first_rating: Mapped[int | None]
+    latest_rating: Mapped[int | None]
+    rating_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     plan: Mapped[SupportPlan] = relationship(back_populates="goals")
     ratings: Mapped[list[GoalRating]] = relationship(back_populates="goal", order_by="GoalRating.rated_on")

@@ -96,6 +96,7 @@ class FeedbackResponse(Base):
     __table_args__ = (
         Index("ix_feedback_submitted", "submitted_at"),
         Index("ix_feedback_provider_submitted", "provider_id", "submitted_at"),
+        Index("ix_feedback_text_status", "free_text_status", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,6 +134,22 @@ class EqualityMonitoring(Base):
     religion: Mapped[str | None] = mapped_column(String(32))
     sexual_orientation: Mapped[str | None] = mapped_column(String(32))
     disability: Mapped[str | None] = mapped_column(String(32))
+
+
+class FeedbackTally(Base):
+    """Running counts of feedback answers by month and fixed breakdown, kept up to date as each
+    response arrives, so the commissioners' dashboard reads a few thousand rows rather than
+    every response. `dimension` is a breakdown ("all", "level", an equality characteristic,
+    "outcome:<statement>"), `category` its value, `answer` the FFT answer (empty for outcomes,
+    whose answer is the category)."""
+
+    __tablename__ = "feedback_tally"
+
+    month: Mapped[dt.date] = mapped_column(primary_key=True)  # the first day of the month
+    dimension: Mapped[str] = mapped_column(String(40), primary_key=True)
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    answer: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
 
 
 class SafeguardingAlert(Base):

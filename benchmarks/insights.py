@@ -1,0 +1,121 @@
+"""The commissioners' dashboard at scale: full render time and peak memory.
+
+    .venv/bin/python benchmarks/insights.py                 # SQLite, 100,000 clients, 1,000,000 responses
+    scripts/with-throwaway-postgres .venv/bin/python benchmarks/insights.py --postgres
+    make benchmark-insights                                 # both, one after the other
+
+Builds the demo city plus `--clients` bulk clients (ten feedback responses each) in a fresh
+database, signs in as the demo commissioner through the Flask test client, then requests the
+dashboard (and its CSV) for each period: the first request cold, then the best of `--runs`.
+Peak memory is Python's own allocations during a request (tracemalloc), plus the process's
+resident peak. Figures are printed, never asserted; the target is under 1 s per render.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, func, select, text  # noqa: E402
+
+from benchmarks._harness import prepare_database  # noqa: E402
+from portal.db import make_engine, writing  # noqa: E402
+from portal.domain import demo  # noqa: E402
+from portal.models import Client, FeedbackResponse  # noqa: E402
+
+PATHS = [("dashboard, all time", "/en/insights?period=all"), ("dashboard, year", "/en/insights?period=year"),
+         ("dashboard, quarter", "/en/insights?period=quarter"), ("CSV, all time", "/en/insights/figures.csv?period=all")]
+
+
+def _postgres_database() -> str:
+    admin_url = os.environ["TEST_DATABASE_URL"]
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS insights_bench"))
+        conn.execute(text("CREATE DATABASE insights_bench"))
+    admin.dispose()
+    return admin_url.rsplit("/", 1)[0] + "/insights_bench"
+
+
+def _build(url: str, clients: int) -> tuple[int, int, float]:
+    prepare_database(url)
+    engine = make_engine(url)
+    started = time.perf_counter()
+    with writing():
+        demo.build_scale(engine, clients=clients, seed=2022)
+    seconds = time.perf_counter() - started
+    with engine.connect() as conn:
+        n_clients = conn.scalar(select(func.count()).select_from(Client))
+        n_responses = conn.scalar(select(func.count()).select_from(FeedbackResponse))
+        conn.execute(text("ANALYZE"))  # fresh statistics, as a production database would have
+    engine.dispose()
+    return n_clients, n_responses, seconds
+
+
+def _measure(url: str, runs: int) -> list[tuple[str, float, float, float, int]]:
+    os.environ["DATABASE_URL"] = url
+    from portal import create_app
+
+    app = create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "TESTING": True})
+    account = next(a for a in demo.DEMO_ACCOUNTS if a.role == "commissioner")
+    client = app.test_client()
+    response = client.post("/en/sign-in", data={"email": account.email, "password": account.password})
+    assert response.status_code == 302, "commissioner sign-in failed"
+    rows = []
+    for name, path in PATHS:
+        tracemalloc.start()
+        started = time.perf_counter()
+        response = client.get(path)
+        cold = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert response.status_code == 200, (path, response.status_code)
+        best = min(_timed(client, path) for _ in range(runs))
+        rows.append((name, cold, best, peak / 2**20, len(response.data)))
+    return rows
+
+
+def _timed(client, path: str) -> float:
+    started = time.perf_counter()
+    client.get(path)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--postgres", action="store_true", help="use the cluster in TEST_DATABASE_URL")
+    parser.add_argument("--reuse", metavar="URL", help="measure a database an earlier run built (skips the build)")
+    args = parser.parse_args()
+
+    if args.reuse:
+        url = args.reuse
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            n_clients = conn.scalar(select(func.count()).select_from(Client))
+            n_responses = conn.scalar(select(func.count()).select_from(FeedbackResponse))
+        engine.dispose()
+        built = "reused"
+    else:
+        url = _postgres_database() if args.postgres else f"sqlite:///{tempfile.mkdtemp(prefix='mhisf-insights-')}/bench.sqlite3"
+        n_clients, n_responses, build_seconds = _build(url, args.clients)
+        built = f"bulk build {build_seconds:.0f} s"
+    engine_name = url.split(":", 1)[0].replace("postgresql", "PostgreSQL").replace("sqlite", "SQLite")
+    print(f"{engine_name}: {n_clients:,} clients, {n_responses:,} feedback responses ({built}; {url})")
+    rows = _measure(url, args.runs)
+    print(f"{'request':<22} {'cold s':>8} {'best s':>8} {'peak MiB':>9} {'bytes':>9}")
+    for name, cold, best, peak, size in rows:
+        print(f"{name:<22} {cold:>8.3f} {best:>8.3f} {peak:>9.1f} {size:>9,}")
+    print(f"process resident peak: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB; target < 1 s per render")
+
+
+if __name__ == "__main__":
+    main()
