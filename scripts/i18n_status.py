@@ -1,8 +1,8 @@
 """Print catalog and content completeness per language (`make i18n-status`).
 
 Catalog: share of messages.pot entries translated (not fuzzy) in each language.
-Content: share of English content pages (and Easy Read pages) present in each language,
-and how many of those are marked reviewed rather than draft.
+Content: share of English content pages present in each language (Easy Read is English
+only), and how many of those are marked reviewed rather than draft.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def catalog_share(code: str, wanted: set) -> float:
 def main() -> int:
     with (ROOT / "translations" / "messages.pot").open("rb") as f:
         wanted = {m.id for m in read_po(f) if m.id}
-    english = sorted(p.name for p in (CONTENT_DIR / DEFAULT_LANGUAGE).glob("*.md"))
+    english = sorted(p.name for p in (CONTENT_DIR / DEFAULT_LANGUAGE).glob("*.md") if not p.name.endswith(".easy-read.md"))
     print(f"{'language':<22} {'catalog':>8} {'content':>8} {'reviewed':>9}")
     complete = True
     for code, lang in LANGUAGES.items():

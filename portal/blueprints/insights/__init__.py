@@ -6,6 +6,7 @@ import io
 
 from flask import Blueprint, Response, g, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ...access import audience
@@ -38,10 +39,10 @@ def category_labels() -> dict[str, dict[str, str]]:
 
 
 BREAKDOWN_TITLES = {
-    "quarter": "By quarter", "level": "By level of support", "provider": "By provider",
-    "respondent": "Clients and carers", "language": "By language of the form", "age_band": "By age group",
-    "sex": "By sex", "gender_identity": "By gender identity", "ethnic_group": "By ethnic group",
-    "religion": "By religion", "sexual_orientation": "By sexual orientation", "disability": "By disability",
+    "quarter": _l("By quarter"), "level": _l("By level of support"), "provider": _l("By provider"),
+    "respondent": _l("Clients and carers"), "language": _l("By language of the form"), "age_band": _l("By age group"),
+    "sex": _l("By sex"), "gender_identity": _l("By gender identity"), "ethnic_group": _l("By ethnic group"),
+    "religion": _l("By religion"), "sexual_orientation": _l("By sexual orientation"), "disability": _l("By disability"),
 }
 
 
@@ -65,7 +66,7 @@ def dashboard():
         figures=insights.service_figures(db.session, utcnow().date()),
         labels=category_labels(),
         label_for=label_for,
-        titles={key: _(title) for key, title in BREAKDOWN_TITLES.items()},
+        titles={key: str(title) for key, title in BREAKDOWN_TITLES.items()},
         statements={s.code: _(s.text) for s in survey.OUTCOME_STATEMENTS},
     )
 
