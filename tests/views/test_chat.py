@@ -68,3 +68,37 @@ def test_question_is_shown_back_escaped(client):
     html = client.post("/en/chat", data={"message": "<script>alert(1)</script>"}).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def _widget_post(client, body, csrf=True):
+    headers = {"X-CSRFToken": client.csrf_token()} if csrf else {}
+    return client.post("/en/chat/messages", json=body, headers=headers)
+
+
+def test_every_page_but_the_chat_page_carries_the_widget(client):
+    home = client.get("/en/").get_data(as_text=True)
+    assert "data-app-chat-launcher" in home and 'href="/en/chat"' in home and "chat-widget.mjs" in home
+    assert "data-app-chat-dialog" not in client.get("/en/chat").get_data(as_text=True)
+
+
+def test_widget_endpoint_answers_crisis_at_once_without_the_assistant(client, slow_assistant):
+    started = time.perf_counter()
+    reply = _widget_post(client, {"message": "I want to end my life"})
+    assert time.perf_counter() - started < 0.5 and slow_assistant.requests_seen == 0
+    data = reply.get_json()
+    assert reply.status_code == 200 and "116 123" in data["crisis_html"] and "85258" in data["crisis_html"]
+
+
+def test_widget_endpoint_falls_back_with_crisis_numbers_when_the_assistant_is_down(client):
+    data = _widget_post(client, {"message": "What is Level 2?"}).get_json()
+    assert "not available" in data["texts"][0] and "116 123" in data["crisis_html"]
+
+
+@pytest.mark.parametrize("body", [{}, {"message": ""}, {"message": "   "}, {"message": 42}, ["x"], {"message": "x" * 501}])
+def test_widget_endpoint_refuses_bad_input_calmly(client, body):
+    reply = _widget_post(client, body)
+    assert reply.status_code == 400 and reply.get_json()["error"]
+
+
+def test_widget_endpoint_needs_the_csrf_token(client):
+    assert _widget_post(client, {"message": "hello"}, csrf=False).status_code == 400

@@ -1,0 +1,76 @@
+// The assistant in a dialog on every page. Without JavaScript the launcher is a plain link
+// to the chat page, which works with form posts; this only enhances it.
+const launcher = document.querySelector("[data-app-chat-launcher]");
+const dialog = document.querySelector("[data-app-chat-dialog]");
+
+if (launcher && dialog && typeof dialog.showModal === "function") {
+  const form = dialog.querySelector("form");
+  const field = dialog.querySelector("textarea");
+  const log = dialog.querySelector("[data-app-chat-log]");
+  const status = dialog.querySelector("[data-app-chat-status]");
+  const error = dialog.querySelector("[data-app-chat-error]");
+  const token = form.querySelector("input[name=csrf_token]").value;
+
+  const add = (kind, text, html) => {
+    const item = document.createElement("li");
+    item.className = `app-chat__message app-chat__message--${kind}`;
+    const who = document.createElement("span");
+    who.className = "govuk-visually-hidden";
+    who.textContent = dialog.dataset[kind === "user" ? "youSaid" : "assistantSaid"] + " ";
+    item.append(who);
+    if (html) {
+      const holder = document.createElement("div");
+      holder.innerHTML = html; // server-rendered crisis numbers from our own template
+      item.append(holder);
+    } else {
+      const words = document.createElement("p");
+      words.className = "govuk-body app-user-text";
+      words.textContent = text;
+      item.append(words);
+    }
+    log.append(item);
+    item.scrollIntoView({ block: "nearest" });
+  };
+
+  launcher.addEventListener("click", (event) => {
+    event.preventDefault();
+    dialog.showModal();
+    field.focus();
+  });
+  dialog.querySelector("[data-app-chat-close]").addEventListener("click", () => dialog.close());
+  dialog.addEventListener("close", () => launcher.focus());
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const message = field.value.trim();
+    error.hidden = true;
+    if (!message) {
+      error.hidden = false;
+      error.querySelector("[data-app-chat-error-text]").textContent = dialog.dataset.emptyMessage;
+      field.focus();
+      return;
+    }
+    add("user", message);
+    field.value = "";
+    status.textContent = dialog.dataset.waiting;
+    try {
+      const response = await fetch(form.dataset.endpoint, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+        body: JSON.stringify({ message }),
+        credentials: "same-origin",
+      });
+      const reply = await response.json();
+      if (!response.ok) throw new Error(reply.error || "error");
+      for (const text of reply.texts) add("assistant", text);
+      if (reply.crisis_html) add("assistant", "", reply.crisis_html);
+    } catch (problem) {
+      // Whatever failed, the crisis numbers are always on the chat page.
+      add("assistant", dialog.dataset.unavailable);
+      add("assistant", "", dialog.querySelector("template[data-app-chat-crisis]").innerHTML);
+    } finally {
+      status.textContent = "";
+      field.focus();
+    }
+  });
+}
