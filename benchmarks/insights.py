@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
 from benchmarks._harness import prepare_database  # noqa: E402
 from portal.db import make_engine, writing  # noqa: E402
@@ -36,7 +36,7 @@ PATHS = [("dashboard, all time", "/en/insights?period=all"), ("dashboard, year",
 
 def _postgres_database() -> str:
     admin_url = os.environ["TEST_DATABASE_URL"]
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text("DROP DATABASE IF EXISTS insights_bench"))
         conn.execute(text("CREATE DATABASE insights_bench"))
