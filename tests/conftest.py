@@ -93,7 +93,7 @@ class CheckedClient(FlaskClient):
         if csrf and kwargs.get("method") == "POST" and isinstance(data, dict) and "csrf_token" not in data:
             kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
         response = super().open(*args, **kwargs)
-        if response.mimetype == "text/html" and response.status_code != 302:
+        if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
             problems = page_problems(response.get_data(as_text=True))
             assert not problems, f"page checker on {response.request.path}: {problems}"
         return response

@@ -289,3 +289,32 @@ def test_staff_book_a_review_with_date_checks(app, client, sign_in, demo_account
     with app.app_context():
         plan = plans.current_plan(db.session, ids["client"])
         assert plans.open_review(plan).scheduled_for == day
+
+
+def test_two_workers_editing_the_same_plan_the_second_is_told_and_keeps_their_words(app, demo_accounts):
+    ids = _ids(app, demo_accounts)
+    first, second = app.test_client(), app.test_client()
+    for worker in (first, second):
+        worker.post("/en/sign-in", data={"email": demo_accounts["staff"].email, "password": demo_accounts["staff"].password})
+    url = f"/en/staff/clients/{ids['client']}/plan"
+    pages = [_text(w.get(url)) for w in (first, second)]
+    lock = re.search(r'name="lock_version" type="hidden" value="(\d+)"', pages[0]).group(1)
+
+    def form(words):
+        with app.app_context():
+            plan = plans.current_plan(db.session, ids["client"])
+            goals = plans.active_goals(plan)
+            data = {"what_matters_to_me": words, "lock_version": lock, "change_summary": "Reworded"}
+            for i, goal in enumerate(goals):
+                data[f"goals-{i}-goal_id"] = str(goal.id)
+                data[f"goals-{i}-description"] = goal.description
+            return data
+
+    assert first.post(url, data=form("Seeing my brother every week")).status_code == 302
+    clash = second.post(url, data=form("Feeling in charge of my home"))
+    html = _text(clash)
+    assert clash.status_code == 200 and "Someone else changed this plan" in html
+    assert "Feeling in charge of my home" in html, "the second worker's words are still there to copy"
+    with app.app_context():
+        plan = plans.current_plan(db.session, ids["client"])
+        assert plan.versions[-1].what_matters_to_me == "Seeing my brother every week"

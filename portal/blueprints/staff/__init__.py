@@ -163,7 +163,7 @@ def write_plan(client_id: int):
                 plans.rewrite_plan(
                     db.session, plan, text=_text_from(form), written_by=current_account(), now=now,
                     summary=form.change_summary.data or "", expected_lock_version=int(lock) if (lock or "").isdigit() else None,
-                    support=_support_from(form) if hasattr(form, "level") else None,
+                    support=_support_from(form) if form.level is not None else None,
                 )
             db.session.commit()
             return redirect(url_for("staff.plan_saved", client_id=client.id))

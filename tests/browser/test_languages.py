@@ -1,0 +1,35 @@
+"""Translated pages in a real browser: axe in Arabic, Urdu, Chinese and Polish (right to left
+and left to right), at 320 px, and switching language on a phone keeps the same page."""
+import pytest
+
+from portal.domain.demo import DEMO_ACCOUNTS
+from tests.browser.conftest import no_horizontal_scroll, then_check
+
+CLIENT = next(a for a in DEMO_ACCOUNTS if a.role == "client")
+
+
+@pytest.mark.parametrize("code", ["ar", "ur", "zh", "pl"])
+def test_sample_pages_pass_axe_and_fit_320px(narrow_page, live_server, visit, axe_checks, code):
+    for path in ["", "help-in-a-crisis", "about-the-service", "level-2-ongoing-care", "council-arranged-or-direct-payments",
+                 "providers", "feedback", "sign-in"]:
+        visit(narrow_page, f"{live_server}/{code}/{path}")
+        direction = narrow_page.evaluate("document.documentElement.dir")
+        assert direction == ("rtl" if code in ("ar", "ur") else "ltr"), path
+        assert narrow_page.evaluate("document.documentElement.lang") == code
+        assert no_horizontal_scroll(narrow_page), f"{code}/{path}"
+    narrow_page.fill("#email", CLIENT.email)
+    narrow_page.fill("#password", CLIENT.password)
+    then_check(narrow_page, axe_checks, lambda: narrow_page.keyboard.press("Enter"))
+    assert f"/{code}/clients/" in narrow_page.url
+    assert no_horizontal_scroll(narrow_page)
+
+
+def test_switching_language_on_a_phone_stays_on_the_same_page(phone, live_server, visit, axe_checks):
+    visit(phone, f"{live_server}/en/reviews")
+    then_check(phone, axe_checks, phone.get_by_role("link", name="العربية").click)
+    assert phone.url.endswith("/ar/reviews")
+    assert phone.evaluate("document.documentElement.dir") == "rtl"
+    assert phone.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    then_check(phone, axe_checks, phone.get_by_role("link", name="Polski").click)
+    assert phone.url.endswith("/pl/reviews")
+    assert phone.evaluate("document.documentElement.dir") == "ltr"
