@@ -1,0 +1,57 @@
+"""Feedback and the figures on a phone: a carer gives feedback for the person they support;
+a commissioner reads the dashboard and downloads the CSV. Axe on every page reached."""
+import csv
+import io
+import re
+
+import pytest
+
+from portal.domain.demo import DEMO_ACCOUNTS
+from tests.browser.conftest import no_horizontal_scroll, then_check
+
+ACCOUNTS = {account.role: account for account in DEMO_ACCOUNTS}
+
+
+def _sign_in(page, visit, axe_checks, base, role):
+    visit(page, f"{base}/en/sign-in")
+    page.fill("#email", ACCOUNTS[role].email)
+    page.fill("#password", ACCOUNTS[role].password)
+    then_check(page, axe_checks, lambda: page.keyboard.press("Enter"))
+
+
+@pytest.mark.parametrize("which", ["phone", "no_js_page"])
+def test_carer_gives_feedback_for_the_person_they_support(request, live_server, visit, axe_checks, which):
+    page = request.getfixturevalue(which)
+    _sign_in(page, visit, axe_checks, live_server, "carer")
+    then_check(page, axe_checks, page.get_by_role("link", name="Give feedback for them").first.click)
+    assert re.search(r"/clients/\d+/feedback$", page.url)
+    # Nothing answered: the one required question is named in the error summary.
+    then_check(page, axe_checks, page.get_by_role("button", name="Send feedback").click)
+    assert "Select how your experience of our service was" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Good", exact=True).check()
+    page.get_by_label("What is the main reason for your answer?").fill("The worker listens to my brother")
+    then_check(page, axe_checks, page.get_by_role("button", name="Send feedback").click)
+    assert "Thank you" in page.locator("h1").inner_text() or "Thank you" in page.locator("main").inner_text()
+    assert no_horizontal_scroll(page)
+
+
+def test_commissioner_reads_the_dashboard_and_downloads_the_csv(phone, live_server, visit, axe_checks):
+    _sign_in(phone, visit, axe_checks, live_server, "commissioner")
+    assert phone.url.endswith("/en/insights")
+    main = phone.locator("main").inner_text()
+    assert "rated their experience good or very good" in main
+    assert phone.locator("svg.app-chart").count() >= 3 and phone.locator("main table").count() >= 3
+    phone.get_by_label("All time").check()
+    then_check(phone, axe_checks, phone.get_by_role("button", name="Show figures").click)
+    assert "period=all" in phone.url
+    with phone.expect_download() as download:
+        phone.get_by_role("link", name="Download these figures (CSV)").click()
+    text = open(download.value.path(), encoding="utf-8").read()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["section", "breakdown", "category", "measure", "value"] and len(rows) > 20
+    # Every count a commissioner can download is disclosure-controlled: 0, *, or a multiple of 5.
+    for section, _breakdown, _category, measure, value in rows[1:]:
+        if measure == "responses":
+            assert value in ("0", "*") or int(value) % 5 == 0, (section, measure, value)
+    assert "@" not in text, "no email addresses"
+    assert no_horizontal_scroll(phone)
