@@ -32,6 +32,11 @@ _CLASSES = {
     "ol": "govuk-list govuk-list--number",
     "a": "govuk-link",
     "table": "govuk-table",
+    "thead": "govuk-table__head",
+    "tbody": "govuk-table__body",
+    "tr": "govuk-table__row",
+    "th": "govuk-table__header",
+    "td": "govuk-table__cell",
     "blockquote": "govuk-inset-text",
 }
 

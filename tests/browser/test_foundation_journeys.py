@@ -67,7 +67,7 @@ def test_without_javascript_sign_in_and_chat_work(no_js_page, live_server, visit
     assert "the assistant is not available" in content and "116 123" in content
 
 
-@pytest.mark.parametrize("path", ["/en/", "/en/help-in-a-crisis", "/en/providers", "/en/feedback", "/en/about-the-service",
+@pytest.mark.parametrize("path", ["/en/", "/en/help-in-a-crisis", "/en/providers", "/en/feedback", "/en/about-the-service", "/en/council-arranged-or-direct-payments",
                                   "/en/accessibility-statement", "/en/chat", "/en/sign-in"])
 def test_public_pages_fit_320px_and_pass_axe(narrow_page, live_server, visit, path):
     visit(narrow_page, f"{live_server}{path}")
