@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from . import access, assets, errors, forms, i18n, logs, security
+from . import access, assets, errors, forms, i18n, labels, logs, security
 from .config import load_config
 from .db import db
 from .limits import limiter
@@ -43,6 +43,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     WTFormsHelpers(app)
     app.jinja_env.globals["error_summary_items"] = forms.error_summary_items
+    app.jinja_env.globals["labels"] = labels
     security.init_app(app)
     i18n.init_app(app)
     access.init_app(app)
