@@ -16,7 +16,7 @@ import enum
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..models import (
     Account, Arrangement, CarerAccess, CarerScope, Client, Goal, GoalRating, GoalStatus, PlanStatus, Provider,
@@ -138,8 +138,13 @@ def latest_rating(goal: Goal) -> GoalRating | None:
 
 
 def current_plan(session: Session, client_id: int) -> SupportPlan | None:
+    # The record pages show versions (with who wrote them), goals with ratings, reviews and
+    # the provider: load them together rather than one lazy query each.
     return session.scalar(
         select(SupportPlan)
+        .options(selectinload(SupportPlan.versions).joinedload(SupportPlanVersion.written_by),
+                 selectinload(SupportPlan.goals).selectinload(Goal.ratings),
+                 selectinload(SupportPlan.reviews), joinedload(SupportPlan.provider))
         .where(SupportPlan.client_id == client_id, SupportPlan.ended_on.is_(None))
         .order_by(SupportPlan.started_on.desc())
         .limit(1)
