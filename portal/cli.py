@@ -107,6 +107,22 @@ def init_app(app: Flask) -> None:
             db.session.commit()
         click.echo(json.dumps({"tally_rows": rows}))
 
+    @app.cli.command("purge")
+    def purge():
+        """Delete what is past its retention period (run daily)."""
+        from .domain import retention
+
+        config = current_app.config
+        policy = retention.RetentionPolicy(
+            outbox_days=config["RETENTION_OUTBOX_DAYS"], draft_days=config["RETENTION_DRAFT_DAYS"],
+            invitation_days=config["RETENTION_INVITATION_DAYS"],
+            withheld_text_days=config["RETENTION_WITHHELD_TEXT_DAYS"], audit_days=config["RETENTION_AUDIT_DAYS"],
+        )
+        with writing():
+            counts = retention.purge(db.session, now=utcnow(), policy=policy)
+            db.session.commit()
+        click.echo(json.dumps(counts))
+
     @app.cli.command("dev-smtp")
     @click.option("--port", default=None, type=int)
     def dev_smtp(port: int | None):

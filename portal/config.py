@@ -66,6 +66,11 @@ def load_config(instance_path: str) -> dict:
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "no-reply@mhisf.invalid"),
         "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 10),
+        "RETENTION_OUTBOX_DAYS": _int("RETENTION_OUTBOX_DAYS", 30),
+        "RETENTION_DRAFT_DAYS": _int("RETENTION_DRAFT_DAYS", 30),
+        "RETENTION_INVITATION_DAYS": _int("RETENTION_INVITATION_DAYS", 90),
+        "RETENTION_WITHHELD_TEXT_DAYS": _int("RETENTION_WITHHELD_TEXT_DAYS", 90),
+        "RETENTION_AUDIT_DAYS": _int("RETENTION_AUDIT_DAYS", 2920),
         # Assistant (Rasa REST channel on loopback).
         "RASA_URL": os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
         "RASA_TIMEOUT_SECONDS": float(os.environ.get("RASA_TIMEOUT_SECONDS", "3")),
