@@ -19,6 +19,9 @@ class JsonLines(logging.Formatter):
         if has_request_context():
             entry["request_id"] = g.get("request_id")
             entry["endpoint"] = request.endpoint
+        for name in ("method", "status", "duration_ms"):
+            if hasattr(record, name):
+                entry[name] = getattr(record, name)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry)
@@ -30,3 +33,17 @@ def init_app(app: Flask) -> None:
     app.logger.handlers[:] = [handler]
     app.logger.setLevel(logging.INFO)
     app.logger.propagate = False
+
+    @app.before_request
+    def _start_clock():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _log_request(response):
+        # The endpoint, never the path: paths carry record ids, query strings carry answers.
+        started = g.get("started")
+        app.logger.info("request", extra={
+            "method": request.method, "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+        })
+        return response

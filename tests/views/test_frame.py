@@ -113,3 +113,18 @@ def test_sign_in_posts_are_rate_limited(app, client):
         limiter.reset()
     assert statuses[:20] == [200] * 20
     assert statuses[20] == 429
+
+
+def test_each_request_is_logged_as_json_without_the_path_or_personal_data(app, client, caplog):
+    import json
+    import logging
+
+    from portal.logs import JsonLines
+
+    caplog.set_level(logging.INFO, logger="portal")
+    client.get("/en/providers?language=ar")
+    records = [r for r in caplog.records if r.getMessage() == "request"]
+    assert records
+    entry = json.loads(JsonLines().format(records[-1]))
+    assert entry["status"] == 200 and entry["method"] == "GET" and entry["duration_ms"] >= 0
+    assert "language=ar" not in json.dumps(entry) and "/providers" not in json.dumps(entry)
