@@ -13,7 +13,7 @@ PYBABEL := $(VENV)/bin/pybabel
 include chatbot/chatbot.mk
 
 .PHONY: help run test test-fast test-postgres setup venv assets db system-deps \
-        i18n-extract i18n-update i18n-compile i18n-check i18n-status benchmarks benchmark-insights clean
+        i18n-extract i18n-update i18n-compile i18n-check i18n-status benchmarks benchmark-insights benchmark-load clean
 
 help:
 	@echo "make run    set up everything and start the portal and the assistant"
@@ -51,6 +51,12 @@ test-postgres: venv assets i18n-compile
 
 benchmarks: venv assets
 	$(PY) benchmarks/pages.py
+
+# The whole service under load (50 users, 60 s a phase), SQLite then PostgreSQL; page weight.
+benchmark-load: venv assets
+	$(PY) benchmarks/load.py
+	scripts/with-throwaway-postgres $(PY) benchmarks/load.py --postgres
+	$(PY) benchmarks/page_weight.py
 
 # The commissioners' dashboard with 100,000 clients and 1,000,000 responses, SQLite then PostgreSQL.
 benchmark-insights: venv assets

@@ -89,11 +89,13 @@ def _load_account(app: Flask) -> Account | None:
 def init_app(app: Flask) -> None:
     @app.before_request
     def _check_audience():
-        g.account = _load_account(app)
         endpoint = request.endpoint
-        if endpoint is None:  # 404 / 405: nothing to protect
-            return None
         if endpoint == "static":
+            # Assets are the same for everyone: no session, no cookie, so browsers cache them.
+            g.account = None
+            return None
+        g.account = _load_account(app)
+        if endpoint is None:  # 404 / 405: nothing to protect
             return None
         allowed = audience_of(app, endpoint)
         if allowed is None:

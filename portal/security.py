@@ -42,8 +42,11 @@ def init_app(app: Flask) -> None:
                 f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains"
             )
         # Personal pages must not sit in shared caches or the back-forward cache.
-        if g.get("account") is not None or g.get("personal"):
+        if request.endpoint == "static":
+            # A fingerprinted URL changes whenever the file does, so it can be kept for a year;
+            # files the stylesheet names (images) are kept for a day.
+            versioned = bool(request.args.get("v"))
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable" if versioned else "public, max-age=86400"
+        elif g.get("account") is not None or g.get("personal"):
             response.headers["Cache-Control"] = "no-store"
-        elif request.endpoint == "static":
-            response.headers.setdefault("Cache-Control", "public, max-age=31536000, immutable")
         return response

@@ -7,6 +7,7 @@ View-test responses go through the page checker automatically.
 """
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import secrets
@@ -94,7 +95,10 @@ class CheckedClient(FlaskClient):
             kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
         response = super().open(*args, **kwargs)
         if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
-            problems = page_problems(response.get_data(as_text=True))
+            body = response.get_data()
+            if response.headers.get("Content-Encoding") == "gzip":
+                body = gzip.decompress(body)
+            problems = page_problems(body.decode("utf-8"))
             assert not problems, f"page checker on {response.request.path}: {problems}"
         return response
 

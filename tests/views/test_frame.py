@@ -128,3 +128,20 @@ def test_each_request_is_logged_as_json_without_the_path_or_personal_data(app, c
     entry = json.loads(JsonLines().format(records[-1]))
     assert entry["status"] == 200 and entry["method"] == "GET" and entry["duration_ms"] >= 0
     assert "language=ar" not in json.dumps(entry) and "/providers" not in json.dumps(entry)
+
+
+def test_pages_and_assets_are_compressed_and_assets_cached_for_a_year(client):
+    import gzip
+    import re
+
+    plain = client.get("/en/about-the-service")
+    packed = client.get("/en/about-the-service", headers={"Accept-Encoding": "gzip, br"})
+    assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    without_nonce = lambda body: re.sub(rb'nonce="[^"]+"', b"", body)  # noqa: E731 (a fresh nonce each time)
+    assert without_nonce(gzip.decompress(packed.data)) == without_nonce(plain.data)
+    assert len(packed.data) < len(plain.data) / 2
+    css = re.search(r'href="(/static/dist/app\.css\?v=[0-9a-f]+)"', plain.get_data(as_text=True)).group(1)
+    asset = client.get(css, headers={"Accept-Encoding": "gzip"})
+    assert asset.headers["Content-Encoding"] == "gzip" and "immutable" in asset.headers["Cache-Control"]
+    assert b"govuk" in gzip.decompress(asset.data)
+    assert client.get(css).headers.get("Content-Encoding") is None, "only when the browser asks for it"
