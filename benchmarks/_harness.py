@@ -43,7 +43,7 @@ def prepare_database(url: str | None = None) -> str:
 def gunicorn(database_url: str, workers: int = 3, threads: int = 1):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "benchmark-secret-key-not-for-use",
-           "RATELIMIT_ENABLED": "false", "SESSION_COOKIE_SECURE": "false",
+           "RATELIMIT_ENABLED": "false", "SESSION_COOKIE_SECURE": "false", "LOG_LEVEL": "WARNING",
            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi:app", "--bind", f"127.0.0.1:{port}",

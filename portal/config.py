@@ -66,6 +66,7 @@ def load_config(instance_path: str) -> dict:
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "no-reply@mhisf.invalid"),
         "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 10),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
         "RETENTION_OUTBOX_DAYS": _int("RETENTION_OUTBOX_DAYS", 30),
         "RETENTION_DRAFT_DAYS": _int("RETENTION_DRAFT_DAYS", 30),
         "RETENTION_INVITATION_DAYS": _int("RETENTION_INVITATION_DAYS", 90),

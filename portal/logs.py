@@ -31,7 +31,7 @@ def init_app(app: Flask) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonLines())
     app.logger.handlers[:] = [handler]
-    app.logger.setLevel(logging.INFO)
+    app.logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
     app.logger.propagate = False
 
     @app.before_request
