@@ -71,7 +71,7 @@ i18n-extract: venv
 i18n-update: i18n-extract
 	@for po in translations/*/LC_MESSAGES/messages.po; do \
 		[ -e "$$po" ] || continue; \
-		$(PYBABEL) update -q --no-wrap -i translations/messages.pot -d translations \
+		$(PYBABEL) update --no-wrap -i translations/messages.pot -d translations \
 			-l "$$(basename $$(dirname $$(dirname $$po)))"; \
 	done
 
