@@ -78,7 +78,7 @@ i18n-update: i18n-extract
 i18n-compile: venv
 	@for po in translations/*/LC_MESSAGES/messages.po; do \
 		[ -e "$$po" ] || continue; \
-		$(PYBABEL) compile -q -i "$$po" -o "$${po%.po}.mo"; \
+		$(PYBABEL) compile -i "$$po" -o "$${po%.po}.mo" >/dev/null || exit 1; \
 	done
 
 i18n-check: venv
