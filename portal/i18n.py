@@ -29,6 +29,15 @@ LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in [
         Language("en", "English", "English"),
+        # Sheffield's main languages after English (Census 2021) in census order. Somali is ninth,
+        # after Panjabi and Kurdish: those two come next (README, "Adding a language").
+        Language("ar", "العربية", "Arabic", "rtl"),
+        Language("zh", "中文（简体）", "Chinese (simplified)"),
+        Language("ur", "اردو", "Urdu", "rtl"),
+        Language("sk", "Slovenčina", "Slovak"),
+        Language("pl", "Polski", "Polish"),
+        Language("ro", "Română", "Romanian"),
+        Language("so", "Soomaali", "Somali"),
     ]
 }
 DEFAULT_LANGUAGE = "en"

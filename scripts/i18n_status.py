@@ -34,7 +34,7 @@ def main() -> int:
     with (ROOT / "translations" / "messages.pot").open("rb") as f:
         wanted = {m.id for m in read_po(f) if m.id}
     english = sorted(p.name for p in (CONTENT_DIR / DEFAULT_LANGUAGE).glob("*.md") if not p.name.endswith(".easy-read.md"))
-    print(f"{'language':<22} {'catalog':>8} {'content':>8} {'reviewed':>9}")
+    print(f"{'language':<28} {'catalog':>8} {'content':>8} {'reviewed':>9}")
     complete = True
     for code, lang in LANGUAGES.items():
         present = [CONTENT_DIR / code / name for name in english if (CONTENT_DIR / code / name).exists()]
@@ -42,7 +42,7 @@ def main() -> int:
         cat = catalog_share(code, wanted)
         content = len(present) / len(english) if english else 1.0
         complete &= cat == 1.0 and content == 1.0
-        print(f"{lang.english_name + ' (' + code + ')':<22} {cat:>8.0%} {content:>8.0%} {reviewed:>4}/{len(present):<4}")
+        print(f"{lang.english_name + ' (' + code + ')':<28} {cat:>8.0%} {content:>8.0%} {reviewed:>4}/{len(present):<4}")
     print(f"{len(wanted)} catalog messages, {len(english)} content pages in English")
     return 0 if complete else 1
 

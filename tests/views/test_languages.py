@@ -119,3 +119,15 @@ def test_a_first_visit_follows_accept_language(client):
     assert response.headers["Location"].endswith("/so/")
     response = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
     assert response.headers["Location"].endswith("/zh/")
+
+
+def test_labels_follow_each_pages_language_after_another_language_rendered(app, client, sign_in, demo_accounts):
+    """Regression: labels set in an imported template were frozen in the first language the
+    process rendered (Jinja caches imported modules); they are lazy strings now."""
+    with app.app_context():
+        client_id = db.session.scalar(select(Account.client_id).where(Account.email == demo_accounts["client"].email))
+    sign_in("client")
+    english = _html(client.get(f"/en/clients/{client_id}/plan"))
+    level = re.search(r"Level [12] – (targeted help|ongoing care)", english).group(0)
+    polish = _html(client.get(f"/pl/clients/{client_id}/plan"))
+    assert level not in polish and _in(app, "pl", level) in polish
