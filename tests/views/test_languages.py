@@ -131,3 +131,26 @@ def test_labels_follow_each_pages_language_after_another_language_rendered(app, 
     level = re.search(r"Level [12] – (targeted help|ongoing care)", english).group(0)
     polish = _html(client.get(f"/pl/clients/{client_id}/plan"))
     assert level not in polish and _in(app, "pl", level) in polish
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_staff_and_commissioner_pages_in_each_language(app, demo_accounts, code):
+    from portal.domain import plans
+
+    with app.app_context():
+        staff = db.session.scalar(select(Account).where(Account.email == demo_accounts["staff"].email))
+        plan = plans.caseload(db.session, staff.team_id, staff.created_at.date(), limit=1)[0][0]
+    pages = {
+        "staff": ["staff/caseload", "staff/caseload?show=review_overdue", f"staff/clients/{plan.client_id}/plan",
+                  f"staff/clients/{plan.client_id}/review/record", "staff/arrangement-requests", "staff/invite"],
+        "commissioner": ["insights", "insights?period=all"],
+    }
+    for role, paths in pages.items():
+        browser = app.test_client()
+        browser.post("/en/sign-in", data={"email": demo_accounts[role].email, "password": demo_accounts[role].password})
+        for path in paths:
+            html = _html(browser.get(f"/{code}/{path}"))
+            assert _root_attributes(html) == (code, "rtl" if code in RTL else "ltr"), path
+            if code != "en":
+                assert not [words for words in FRAME_ENGLISH + ["Your team’s caseload", "How the service is doing"]
+                            if words in html], path
