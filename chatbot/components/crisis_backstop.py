@@ -8,8 +8,9 @@ confidence 1.0, whatever the model predicted, so the crisis rule always fires.
 Patterns file format (shared with the portal, which runs the same check before
 calling Rasa): a mapping ``language code -> list of Python regular
 expressions``. Every language's patterns apply to every message. A message is
-matched after ``unicodedata.normalize("NFKC", text).casefold()`` with
-``re.IGNORECASE``.
+matched with ``re.IGNORECASE`` after the same normalisation as the portal's
+(portal/domain/crisis.py): NFKC, case folding, zero-width and bidi control
+characters (Unicode category Cf) removed, white space collapsed.
 
 The patterns are read and compiled at training time and stored inside the
 model, so a model always runs with the patterns it was trained and tested
@@ -53,7 +54,10 @@ class CrisisPatternsError(RasaException):
 
 def normalise(text: Text) -> Text:
     """Normalise a message the same way the portal does before matching."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", text).casefold()
+    # Zero-width and bidi control characters must not hide a phrase from the patterns.
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def load_patterns(path: Path) -> Dict[Text, List[Text]]:

@@ -25,6 +25,9 @@ RISK = {
         "everyone would be better off without me",
         "my partner is hurting me",
         "I want to take my own life",
+        "my husband hits me",
+        "he threatened to kill me",
+        "I swallowed a whole packet of paracetamol",
         "I WANT TO KILL MYSELF",
         "I want to k\u200bill myself",  # a zero-width space does not hide it
         "Ｉ want to kill myself",  # full-width letters are folded (NFKC)
@@ -153,6 +156,7 @@ ORDINARY = {
         "I'm dying to know how direct payments work",
         "What happens if my support ends?",
         "is direct payment better?",
+        "beats me, how do reviews work?",
         "",
     ],
     "ar": [
