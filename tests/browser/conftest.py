@@ -180,3 +180,14 @@ def then_check(page, axe_checks, action) -> None:
 
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def sign_in_as(page, visit, axe_checks, base: str, role: str) -> None:
+    """Sign in as a demo role through the form (Enter to submit), with axe on both pages."""
+    from portal.domain.demo import DEMO_ACCOUNTS
+
+    account = next(a for a in DEMO_ACCOUNTS if a.role == role)
+    visit(page, f"{base}/en/sign-in")
+    page.fill("#email", account.email)
+    page.fill("#password", account.password)
+    then_check(page, axe_checks, lambda: page.keyboard.press("Enter"))

@@ -5,17 +5,8 @@ import re
 
 import pytest
 
-from portal.domain.demo import DEMO_ACCOUNTS
-from tests.browser.conftest import no_horizontal_scroll, then_check
+from tests.browser.conftest import no_horizontal_scroll, sign_in_as, then_check
 
-ACCOUNTS = {account.role: account for account in DEMO_ACCOUNTS}
-
-
-def _sign_in(page, visit, axe_checks, base, role):
-    visit(page, f"{base}/en/sign-in")
-    page.fill("#email", ACCOUNTS[role].email)
-    page.fill("#password", ACCOUNTS[role].password)
-    then_check(page, axe_checks, lambda: page.keyboard.press("Enter"))
 
 
 def _service_nav_link(page, name):
@@ -33,7 +24,7 @@ def _sign_out(page, axe_checks):
 @pytest.mark.parametrize("which", ["phone", "no_js_page"])
 def test_client_asks_for_a_change_and_a_worker_agrees_it(request, live_server, visit, axe_checks, which):
     page = request.getfixturevalue(which)
-    _sign_in(page, visit, axe_checks, live_server, "client")
+    sign_in_as(page, visit, axe_checks, live_server, "client")
     support = page.url
     then_check(page, axe_checks, page.get_by_role("navigation", name="Sections of the record")
                .get_by_role("link", name="How support is arranged").click)
@@ -61,7 +52,7 @@ def test_client_asks_for_a_change_and_a_worker_agrees_it(request, live_server, v
     assert no_horizontal_scroll(page)
     _sign_out(page, axe_checks)
 
-    _sign_in(page, visit, axe_checks, live_server, "staff")
+    sign_in_as(page, visit, axe_checks, live_server, "staff")
     then_check(page, axe_checks, _service_nav_link(page, "Arrangement requests").click)
     then_check(page, axe_checks, page.get_by_role("link", name=reference).click)
     page.get_by_label("Agree the change").check()
@@ -70,7 +61,7 @@ def test_client_asks_for_a_change_and_a_worker_agrees_it(request, live_server, v
     assert "Agreed" in page.locator("main").inner_text()
     _sign_out(page, axe_checks)
 
-    _sign_in(page, visit, axe_checks, live_server, "client")
+    sign_in_as(page, visit, axe_checks, live_server, "client")
     assert page.url == support
     expected = "You manage a direct payment" if to_direct_payment else "The council is finding a provider"
     assert expected in page.locator("main").inner_text()

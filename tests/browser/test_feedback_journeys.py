@@ -6,23 +6,14 @@ import re
 
 import pytest
 
-from portal.domain.demo import DEMO_ACCOUNTS
-from tests.browser.conftest import no_horizontal_scroll, then_check
+from tests.browser.conftest import no_horizontal_scroll, sign_in_as, then_check
 
-ACCOUNTS = {account.role: account for account in DEMO_ACCOUNTS}
-
-
-def _sign_in(page, visit, axe_checks, base, role):
-    visit(page, f"{base}/en/sign-in")
-    page.fill("#email", ACCOUNTS[role].email)
-    page.fill("#password", ACCOUNTS[role].password)
-    then_check(page, axe_checks, lambda: page.keyboard.press("Enter"))
 
 
 @pytest.mark.parametrize("which", ["phone", "no_js_page"])
 def test_carer_gives_feedback_for_the_person_they_support(request, live_server, visit, axe_checks, which):
     page = request.getfixturevalue(which)
-    _sign_in(page, visit, axe_checks, live_server, "carer")
+    sign_in_as(page, visit, axe_checks, live_server, "carer")
     then_check(page, axe_checks, page.get_by_role("link", name="Give feedback for them").first.click)
     assert re.search(r"/clients/\d+/feedback$", page.url)
     # Nothing answered: the one required question is named in the error summary.
@@ -36,7 +27,7 @@ def test_carer_gives_feedback_for_the_person_they_support(request, live_server, 
 
 
 def test_commissioner_reads_the_dashboard_and_downloads_the_csv(phone, live_server, visit, axe_checks):
-    _sign_in(phone, visit, axe_checks, live_server, "commissioner")
+    sign_in_as(phone, visit, axe_checks, live_server, "commissioner")
     assert phone.url.endswith("/en/insights")
     main = phone.locator("main").inner_text()
     assert "rated their experience good or very good" in main

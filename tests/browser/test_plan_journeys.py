@@ -6,24 +6,15 @@ import re
 
 import pytest
 
-from portal.domain.demo import DEMO_ACCOUNTS
-from tests.browser.conftest import no_horizontal_scroll, then_check
+from tests.browser.conftest import no_horizontal_scroll, sign_in_as, then_check
 
-ACCOUNTS = {account.role: account for account in DEMO_ACCOUNTS}
 PAGES = ["phone", "no_js_page"]
-
-
-def _sign_in(page, visit, axe_checks, base, role):
-    visit(page, f"{base}/en/sign-in")
-    page.fill("#email", ACCOUNTS[role].email)
-    page.fill("#password", ACCOUNTS[role].password)
-    then_check(page, axe_checks, lambda: page.keyboard.press("Enter"))
 
 
 @pytest.mark.parametrize("which", PAGES)
 def test_client_finds_next_review_and_rates_a_goal(request, live_server, visit, axe_checks, which):
     page = request.getfixturevalue(which)
-    _sign_in(page, visit, axe_checks, live_server, "client")
+    sign_in_as(page, visit, axe_checks, live_server, "client")
     assert re.search(r"/en/clients/\d+/support$", page.url)
     review = page.locator("h2", has_text="Your next review")
     assert review.count() == 1
@@ -45,7 +36,7 @@ def test_client_finds_next_review_and_rates_a_goal(request, live_server, visit, 
 @pytest.mark.parametrize("which", PAGES)
 def test_carer_with_plan_only_consent_cannot_reach_goals(request, live_server, visit, axe_checks, which):
     page = request.getfixturevalue(which)
-    _sign_in(page, visit, axe_checks, live_server, "carer")
+    sign_in_as(page, visit, axe_checks, live_server, "carer")
     assert page.url.endswith("/en/people-i-support")
     # The friend granted the plan only: one link, to the support page.
     friend = page.locator("main ul").nth(1)
@@ -64,7 +55,7 @@ def test_carer_with_plan_only_consent_cannot_reach_goals(request, live_server, v
 @pytest.mark.parametrize("which", PAGES)
 def test_worker_records_a_review_moving_level_1_to_level_2(request, live_server, visit, axe_checks, which):
     page = request.getfixturevalue(which)
-    _sign_in(page, visit, axe_checks, live_server, "staff")
+    sign_in_as(page, visit, axe_checks, live_server, "staff")
     assert page.url.endswith("/en/staff/caseload")
     then_check(page, axe_checks, page.get_by_role("link", name=re.compile("^Level 1 past 12 months")).click)
     then_check(page, axe_checks, page.locator("main table a").first.click)
@@ -87,7 +78,7 @@ CLIENT_PAGES = ["support", "plan", "goals", "reviews", "carers", "carers/invite"
 
 
 def test_every_client_page_fits_320px_and_passes_axe(narrow_page, live_server, visit, axe_checks):
-    _sign_in(narrow_page, visit, axe_checks, live_server, "client")
+    sign_in_as(narrow_page, visit, axe_checks, live_server, "client")
     base = narrow_page.url.rsplit("/", 1)[0]
     for section in CLIENT_PAGES:
         visit(narrow_page, f"{base}/{section}")
@@ -96,7 +87,7 @@ def test_every_client_page_fits_320px_and_passes_axe(narrow_page, live_server, v
 
 
 def test_staff_pages_fit_320px_and_pass_axe(narrow_page, live_server, visit, axe_checks):
-    _sign_in(narrow_page, visit, axe_checks, live_server, "staff")
+    sign_in_as(narrow_page, visit, axe_checks, live_server, "staff")
     assert no_horizontal_scroll(narrow_page)
     then_check(narrow_page, axe_checks, narrow_page.locator("main table a").first.click)
     client_base = narrow_page.url.rsplit("/", 1)[0]

@@ -2,7 +2,6 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import update
 
 from portal.db import db
 from portal.models import AuditEvent, Base

@@ -3,13 +3,12 @@ import datetime as dt
 import json
 import re
 
-import pytest
 from sqlalchemy import select
 
 from portal.db import db
 from portal.domain import plans
 from portal.models import (
-    Account, AuditEvent, CarerAccess, Client, GoalRating, OutboxMessage, PlanStatus, ReviewOutcome, SupportPlan, utcnow,
+    Account, AuditEvent, CarerAccess, Client, GoalRating, OutboxMessage, PlanStatus, utcnow,
 )
 
 RTL_TEXT = "أريد أن أطبخ وجبة ساخنة"  # unicode, right to left

@@ -18,7 +18,7 @@ from ...domain.providers import languages_offered
 from ...i18n import LANGUAGES
 from ...models import Account, Arrangement, CarerScope, Provider, RequestStatus, Role, utcnow
 from ..common import client_record
-from .forms import ARRANGEMENT_LABELS, ContactForm, PreferencesForm, SubmitForm, WhatForm
+from .forms import ContactForm, PreferencesForm, SubmitForm, WhatForm
 
 bp = Blueprint("choice", __name__)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

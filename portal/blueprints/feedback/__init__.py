@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ...access import PUBLIC, audience, current_account
 from ...db import db
-from ...domain import choice, feedback, plans
+from ...domain import feedback, plans
 from ...domain.records import carer_access
 from ...limits import limiter
 from ...models import (

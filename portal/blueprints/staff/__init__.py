@@ -10,7 +10,7 @@ from ...access import audience, current_account
 from ...db import db
 from ...domain import accounts, audit, outbox, plans
 from ...domain.plans import GoalText, PlanRuleError, PlanText, SupportDetails
-from ...models import Account, Arrangement, Client, PlanStatus, Provider, ReviewOutcome, Role, SupportLocation, utcnow
+from ...models import Account, Arrangement, Client, Provider, ReviewOutcome, Role, SupportLocation, utcnow
 from ..common import client_record
 from ..plans.forms import RULE_MESSAGES
 from .forms import InviteForm, PlanForm, RecordReviewForm, ScheduleReviewForm
