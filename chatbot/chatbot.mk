@@ -5,6 +5,8 @@
 #   make chatbot-model   train chatbot/models/current.tar.gz if its inputs changed
 #   make chatbot-serve   run Rasa (:5005) and the action server (:5055) on 127.0.0.1
 #   make chatbot-validate  rasa data validate
+#   make chatbot-gate    NLU quality gate on the held-out examples (bin/nlu-gate)
+#   chatbot/bin/build-responses  regenerate the replies from content/ (bin/train runs it)
 
 CACHE_DIR ?= $(HOME)/.cache/mhisf
 PYTHON310 ?= python3.10
@@ -13,7 +15,7 @@ CHATBOT_DIR  := chatbot
 CHATBOT_VENV := chatbot/.venv
 CHATBOT_MODEL := chatbot/models/current.tar.gz
 
-.PHONY: chatbot-venv chatbot-model chatbot-serve chatbot-validate chatbot-clean
+.PHONY: chatbot-venv chatbot-model chatbot-serve chatbot-validate chatbot-gate chatbot-clean
 
 chatbot-venv:
 	@CACHE_DIR="$(CACHE_DIR)" PYTHON310="$(PYTHON310)" $(CHATBOT_DIR)/bin/build-venv
@@ -26,7 +28,10 @@ chatbot-serve: chatbot-model
 
 chatbot-validate: chatbot-venv
 	@cd $(CHATBOT_DIR) && RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 SQLALCHEMY_SILENCE_UBER_WARNING=1 \
-		.venv/bin/rasa data validate --quiet --fail-on-warnings --config config.yml --domain domain.yml --data data
+		.venv/bin/rasa data validate --quiet --fail-on-warnings --config config.yml --domain domain --data data
+
+chatbot-gate: chatbot-model
+	@$(CHATBOT_DIR)/bin/nlu-gate
 
 # Removes the trained model and Rasa's cache; the cached venv stays in $(CACHE_DIR).
 chatbot-clean:

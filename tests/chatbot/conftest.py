@@ -83,6 +83,13 @@ def rasa_venv_rasa() -> Path:
 
 
 @pytest.fixture(scope="session")
+def rasa_model() -> Path:
+    """Path of the trained model (fails when the assistant is not built)."""
+    require_rasa_build()
+    return MODEL
+
+
+@pytest.fixture(scope="session")
 def rasa_server(tmp_path_factory):
     """Base URL (http://127.0.0.1:PORT) of a running Rasa server with its action server."""
     require_rasa_build()

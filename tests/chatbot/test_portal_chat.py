@@ -21,3 +21,10 @@ def test_ordinary_question_with_the_word_crisis_is_not_a_crisis(app, client, ras
     html = client.post("/en/chat", data={"message": "what is crisis support in Level 1?"}).get_data(as_text=True)
     assert "If you need help now" not in html
     assert "12 months" in html
+
+
+def test_the_page_language_reaches_the_assistant(app, client, rasa_server):
+    app.config["RASA_URL"] = rasa_server
+    app.config["RASA_TIMEOUT_SECONDS"] = 10
+    html = client.post("/pl/chat", data={"message": "Czym jest Poziom 1?"}).get_data(as_text=True)
+    assert "12 miesięcy" in html and "/pl/level-1-targeted-help" in html

@@ -1,4 +1,8 @@
-"""The Rasa assistant end to end: real Rasa server + action server over HTTP."""
+"""The Rasa assistant end to end: real Rasa server + action server over HTTP.
+
+Messages go to the REST channel the way the portal sends them, with the page language in
+the metadata; the replies must come back in that language.
+"""
 from __future__ import annotations
 
 import os
@@ -12,31 +16,92 @@ import requests
 pytestmark = pytest.mark.chatbot
 
 CHATBOT = Path(__file__).resolve().parents[2] / "chatbot"
-CRISIS_NUMBER = "116 123"  # Samaritans, in utter_crisis
+CRISIS_NUMBERS = ("999", "116 123", "85258", "0808 801 0440")
 
 
-def ask(base_url: str, message: str, language: str = "en") -> str:
-    """Send one message in a fresh conversation; return all reply texts joined."""
-    response = requests.post(
-        f"{base_url}/webhooks/rest/webhook",
-        json={"sender": uuid.uuid4().hex, "message": message, "metadata": {"language": language}},
-        timeout=30,
-    )
+def send(base_url: str, sender: str, message: str, language: str | None = "en") -> list[dict]:
+    payload = {"sender": sender, "message": message}
+    if language is not None:
+        payload["metadata"] = {"language": language}
+    response = requests.post(f"{base_url}/webhooks/rest/webhook", json=payload, timeout=30)
     response.raise_for_status()
     replies = response.json()
     assert replies, f"no reply to {message!r}"
-    return "\n".join(r.get("text", "") for r in replies)
+    return replies
+
+
+def ask(base_url: str, message: str, language: str | None = "en") -> str:
+    """Send one message in a fresh conversation; return all reply texts joined."""
+    return "\n".join(r.get("text", "") for r in send(base_url, uuid.uuid4().hex, message, language))
 
 
 def test_greeting_gets_a_greeting(rasa_server):
     assert ask(rasa_server, "Hello").startswith("Hello")
 
 
-def test_levels_question_explains_both_levels(rasa_server):
+def test_level_1_question_gets_the_level_1_answer_with_its_page(rasa_server):
     reply = ask(rasa_server, "what is level 1?")
     assert "Level 1" in reply and "Level 2" in reply
     assert "12 months" in reply and "24 months" in reply
-    assert CRISIS_NUMBER not in reply
+    assert reply.rstrip().endswith("/en/level-1-targeted-help")
+    assert "116 123" not in reply
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "expected"),
+    [
+        ("Czym jest Poziom 1?", "pl", ["Poziom 1", "12 miesięcy", "/pl/level-1-targeted-help"]),
+        ("第1级是什么？", "zh", ["第1级", "12 个月", "/zh/level-1-targeted-help"]),
+        ("Ce este Nivelul 1?", "ro", ["Nivelul 1", "12 luni", "/ro/level-1-targeted-help"]),
+        ("ما هو المستوى 1؟", "ar", ["المستوى 1", "12 شهرًا", "/ar/level-1-targeted-help", "اقرأ المزيد"]),
+        ("Čo je úroveň 1?", "sk", ["Úroveň 1", "12 mesiacov", "/sk/level-1-targeted-help"]),
+        ("لیول 1 کیا ہے؟", "ur", ["درجہ 1", "12 مہینے", "/ur/level-1-targeted-help", "مزید پڑھیں"]),
+        ("Waa maxay heerka 1?", "so", ["Heerka 1", "12 bilood", "/so/level-1-targeted-help", "Wax badan ka akhri"]),
+    ],
+)
+def test_level_question_is_answered_in_the_page_language(rasa_server, message, language, expected):
+    reply = ask(rasa_server, message, language)
+    for text in expected:
+        assert text in reply, (text, reply)
+    assert "116 123" not in reply
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "expected"),
+    [
+        ("What are the two levels of support?", "en", "/en/about-the-service"),
+        ("Jakie są poziomy wsparcia?", "pl", "/pl/about-the-service"),
+        ("两个支持级别是什么？", "zh", "/zh/about-the-service"),
+        ("How long does Level 1 last?", "en", "/en/level-1-targeted-help"),
+        ("Do I have to pay towards my support?", "en", "/en/money-and-contributions"),
+        ("Czy muszę płacić za wsparcie?", "pl", "/pl/money-and-contributions"),
+        ("What is section 117 aftercare?", "en", "/en/money-and-contributions"),
+        ("Can I talk to a real person?", "en", "adult social care team"),
+        ("Can I get a provider who speaks Arabic?", "en", "/en/providers"),
+    ],
+)
+def test_topic_questions_get_the_topic_answer(rasa_server, message, language, expected):
+    assert expected in ask(rasa_server, message, language)
+
+
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [
+        ("What is crisis support in Level 1?", "en"),
+        ("what is crisis support in level 1", "en"),
+        ("Czym jest wsparcie kryzysowe na poziomie 1?", "pl"),
+        ("第1级的危机支持是什么？", "zh"),
+        ("Ce este sprijinul în criză la Nivelul 1?", "ro"),
+        ("ما هو دعم الأزمات في المستوى الأول؟", "ar"),
+        ("درجہ 1 میں بحران کے وقت کیا مدد ملتی ہے؟", "ur"),
+        ("Čo je krízová pomoc na úrovni 1?", "sk"),
+        ("heerka 1 taageerada xaaladda degdegga ah waa maxay?", "so"),
+    ],
+)
+def test_the_word_crisis_alone_is_not_a_crisis(rasa_server, message, language):
+    reply = ask(rasa_server, message, language)
+    assert "116 123" not in reply
+    assert f"/{language}/level-1-targeted-help" in reply
 
 
 @pytest.mark.parametrize(
@@ -52,34 +117,108 @@ def test_levels_question_explains_both_levels(rasa_server):
 )
 def test_crisis_messages_get_the_crisis_numbers(rasa_server, message):
     reply = ask(rasa_server, message)
-    assert CRISIS_NUMBER in reply
-    assert "999" in reply and "85258" in reply and "0808 801 0440" in reply
+    for number in CRISIS_NUMBERS:
+        assert number in reply
+    assert "/en/help-in-a-crisis" in reply
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "in_language"),
+    [
+        ("chcę się zabić", "pl", "zadzwoń"),
+        ("我想自杀", "zh", "拨打"),
+        ("أريد أن أقتل نفسي", "ar", "اتصل"),
+        ("میں خودکشی کرنا چاہتا ہوں", "ur", "کال کریں"),
+        ("chcem sa zabiť", "sk", "volajte"),
+        ("vreau să mă sinucid", "ro", "sunați"),
+        ("waxaan rabaa inaan is dilo", "so", "wac 999"),
+        # A crisis typed in another language than the page's: the reply follows the page.
+        ("I want to kill myself", "pl", "zadzwoń"),
+        ("chcę się zabić", "en", "call 999"),
+    ],
+)
+def test_crisis_messages_get_the_crisis_reply_in_the_page_language(rasa_server, message, language, in_language):
+    reply = ask(rasa_server, message, language)
+    for number in CRISIS_NUMBERS:
+        assert number in reply
+    assert in_language in reply
+    assert f"/{language}/help-in-a-crisis" in reply
 
 
 def test_crisis_rule_applies_mid_conversation(rasa_server):
     sender = uuid.uuid4().hex
-    url = f"{rasa_server}/webhooks/rest/webhook"
     for message in ("hi", "what is level 2?"):
-        requests.post(url, json={"sender": sender, "message": message}, timeout=30).raise_for_status()
-    replies = requests.post(url, json={"sender": sender, "message": "I want to end my life"}, timeout=30).json()
-    assert CRISIS_NUMBER in "\n".join(r["text"] for r in replies)
+        send(rasa_server, sender, message)
+    replies = send(rasa_server, sender, "I want to end my life")
+    assert "116 123" in "\n".join(r["text"] for r in replies)
 
 
-def test_the_word_crisis_alone_is_not_a_crisis(rasa_server):
-    reply = ask(rasa_server, "What is crisis support in Level 1?")
-    assert CRISIS_NUMBER not in reply
-    assert "Level 1" in reply
+def test_the_language_slot_follows_the_latest_message(rasa_server):
+    sender = uuid.uuid4().hex
+    first = "\n".join(r["text"] for r in send(rasa_server, sender, "what is level 2?", "en"))
+    assert "/en/level-2-ongoing-care" in first
+    second = "\n".join(r["text"] for r in send(rasa_server, sender, "what is level 2?", "pl"))
+    assert "/pl/level-2-ongoing-care" in second and "Poziom 2" in second
 
 
-def test_out_of_scope_question(rasa_server):
-    reply = ask(rasa_server, "what's the weather tomorrow")
-    assert "I can only answer questions about the Mental Health Independence and Support Framework" in reply
+def test_without_metadata_the_reply_is_english(rasa_server):
+    assert "/en/level-1-targeted-help" in ask(rasa_server, "what is level 1?", language=None)
 
 
-def test_fallback_comes_from_the_action_server(rasa_server):
+def test_an_unknown_language_code_falls_back_to_english(rasa_server):
+    assert "/en/level-1-targeted-help" in ask(rasa_server, "what is level 1?", language="xx")
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "expected"),
+    [
+        ("what's the weather tomorrow", "en",
+         "I can only answer questions about the Mental Health Independence and Support Framework"),
+        ("jaka będzie jutro pogoda?", "pl", "mogę odpowiadać tylko na pytania"),
+        ("明天天气怎么样？", "zh", "我只能回答"),
+    ],
+)
+def test_out_of_scope_question(rasa_server, message, language, expected):
+    reply = ask(rasa_server, message, language)
+    assert expected in reply
+    assert "support plans and goals" in reply or language != "en"
+
+
+def test_first_miss_asks_to_rephrase_with_topics_then_a_second_miss_points_to_a_person(rasa_server):
     # "/nlu_fallback" sets the intent directly (Rasa's "/intent" shortcut), so the
     # nlu_fallback rule runs the custom action_default_fallback on the action server.
-    reply = ask(rasa_server, "/nlu_fallback")
+    sender = uuid.uuid4().hex
+    first = send(rasa_server, sender, "/nlu_fallback")
+    assert "try asking in a different way" in first[0]["text"]
+    assert [b["title"] for b in first[0].get("buttons", [])][:2] == ["The two levels", "Support plans"]
+    second = "\n".join(r["text"] for r in send(rasa_server, sender, "/nlu_fallback"))
+    assert "adult social care team" in second and "ask your worker" in second
+    assert "116 123" in second and "999" in second
+    # An answered question ends the run of misses: the next miss asks to rephrase again.
+    send(rasa_server, sender, "what is level 1?")
+    third = "\n".join(r["text"] for r in send(rasa_server, sender, "/nlu_fallback"))
+    assert "try asking in a different way" in third
+
+
+def test_a_rephrase_button_payload_is_an_ordinary_question(rasa_server):
+    sender = uuid.uuid4().hex
+    buttons = send(rasa_server, sender, "/nlu_fallback")[0]["buttons"]
+    reply = "\n".join(r["text"] for r in send(rasa_server, sender, buttons[0]["payload"]))
+    assert "/en/about-the-service" in reply
+
+
+def test_fallback_replies_follow_the_page_language(rasa_server):
+    sender = uuid.uuid4().hex
+    send(rasa_server, sender, "Dzień dobry", "pl")  # sets the language slot
+    first = send(rasa_server, sender, "/nlu_fallback", "pl")
+    assert "Spróbuj zapytać inaczej" in first[0]["text"]
+    assert first[0]["buttons"][0]["payload"] == "Jakie są dwa poziomy wsparcia?"
+    second = "\n".join(r["text"] for r in send(rasa_server, sender, "/nlu_fallback", "pl"))
+    assert "zespołem opieki społecznej dla dorosłych" in second
+
+
+def test_nonsense_gets_the_rephrase_reply(rasa_server):
+    reply = ask(rasa_server, "qwxz vbnm plk")
     assert "try asking in a different way" in reply
 
 
@@ -87,7 +226,7 @@ def test_rasa_data_validate(rasa_venv_rasa):
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
     result = subprocess.run(
         [str(rasa_venv_rasa), "data", "validate", "--fail-on-warnings",
-         "--config", "config.yml", "--domain", "domain.yml", "--data", "data"],
+         "--config", "config.yml", "--domain", "domain", "--data", "data"],
         cwd=CHATBOT, env=env, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -189,6 +189,7 @@ ORDINARY = {
         "کیا میں اپنا فراہم کنندہ بدل سکتا ہوں؟",
         "براہ راست ادائیگی کیا ہے؟",
         "main apna provider badalna chahta hoon",
+        "میں اس گھر میں نہیں رہنا چاہتا، کیا میں منتقل ہو سکتا ہوں؟",  # housing, not a crisis
     ],
     "sk": [
         "Čo je krízová podpora na úrovni 1?",
@@ -198,6 +199,7 @@ ORDINARY = {
         "Môžem si zmeniť poskytovateľa?",
         "čo sú priame platby?",
         "chcem sa opýtať na hodnotenie",
+        "nechcem byť na úrovni 2",
     ],
     "pl": [
         "Czym jest wsparcie kryzysowe na Poziomie 1?",
@@ -266,6 +268,25 @@ def test_messages_suggesting_risk_are_caught(message):
 )
 def test_ordinary_questions_are_not_crisis(message):
     assert not suggests_risk(message)
+
+
+def _examples(path):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for item in data["nlu"]:
+        for line in item["examples"].splitlines():
+            if line.startswith("- "):
+                yield item["intent"], line[2:].strip()
+
+
+def test_no_ordinary_assistant_example_looks_like_a_crisis():
+    """The assistant's training and held-out questions, in every language, are ordinary
+    questions: none may trip a pattern (the pattern would win over the model)."""
+    chatbot = PATTERNS_FILE.parents[2] / "chatbot"
+    files = sorted((chatbot / "data" / "nlu").glob("*.yml")) + sorted((chatbot / "tests" / "nlu").glob("*.yml"))
+    assert len(files) == 2 * len(PORTAL_LANGUAGES)
+    tripped = [(f.name, intent, text) for f in files for intent, text in _examples(f)
+               if intent != "crisis" and suggests_risk(text)]
+    assert tripped == []
 
 
 def test_arabic_script_controls_do_not_hide_a_phrase():
