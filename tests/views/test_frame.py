@@ -145,3 +145,35 @@ def test_pages_and_assets_are_compressed_and_assets_cached_for_a_year(client):
     assert asset.headers["Content-Encoding"] == "gzip" and "immutable" in asset.headers["Cache-Control"]
     assert b"govuk" in gzip.decompress(asset.data)
     assert client.get(css).headers.get("Content-Encoding") is None, "only when the browser asks for it"
+
+
+def test_database_unavailable_is_a_503_in_the_readers_language_and_nothing_half_written(app, client, tmp_path):
+    """The database goes away: a plain page in the person's language, no stack trace; when it
+    comes back, nothing from the failed request is there (each write is one transaction)."""
+    from flask_babel import force_locale, gettext
+    from sqlalchemy import func, select
+
+    from portal import create_app
+    from portal.db import db, make_engine
+    from portal.models import FeedbackResponse
+
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(FeedbackResponse))
+    good_url = app.config["DATABASE_URL"]
+    down = create_app({**{k: app.config[k] for k in ("TESTING", "RATELIMIT_ENABLED", "SMTP_PORT", "RASA_URL")},
+                       "DATABASE_URL": f"sqlite:///{tmp_path}/missing-folder/none.sqlite3"})
+    down.test_client_class = type(client)
+    browser = down.test_client()
+    response = browser.get("/ar/providers")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 503 and "Traceback" not in body
+    assert '<html lang="ar" dir="rtl"' in body
+    with down.test_request_context(), force_locale("ar"):
+        assert gettext("Get help now if you are in crisis") in body
+    posted = browser.post("/ar/feedback", data={"fft": "good", "respondent": "client", "submission_key": "db-down"})
+    assert posted.status_code in (400, 503) and "Traceback" not in posted.get_data(as_text=True)
+    # The portal's session is bound to the last app made, so count through a fresh engine.
+    engine = make_engine(good_url)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(FeedbackResponse)) == before
+    engine.dispose()
