@@ -84,6 +84,10 @@ def test_every_client_page_fits_320px_and_passes_axe(narrow_page, live_server, v
         visit(narrow_page, f"{base}/{section}")
         assert narrow_page.locator("h1").count() == 1, section
         assert no_horizontal_scroll(narrow_page), section
+    # The page for one carer's access, reached from the carers page.
+    visit(narrow_page, f"{base}/carers")
+    then_check(narrow_page, axe_checks, narrow_page.get_by_role("link", name="Change or stop access").first.click)
+    assert no_horizontal_scroll(narrow_page)
 
 
 def test_staff_pages_fit_320px_and_pass_axe(narrow_page, live_server, visit, axe_checks):
@@ -92,7 +96,7 @@ def test_staff_pages_fit_320px_and_pass_axe(narrow_page, live_server, visit, axe
     then_check(narrow_page, axe_checks, narrow_page.locator("main table a").first.click)
     client_base = narrow_page.url.rsplit("/", 1)[0]
     staff_base = client_base.replace("/en/clients/", "/en/staff/clients/")
-    for url in [f"{staff_base}/plan", f"{staff_base}/review/book", f"{staff_base}/review/record", f"{client_base}/plan",
+    for url in [f"{staff_base}/plan", f"{staff_base}/plan/saved", f"{staff_base}/review/book", f"{staff_base}/review/record", f"{client_base}/plan",
                 f"{client_base}/goals"]:
         visit(narrow_page, url)
         assert no_horizontal_scroll(narrow_page), url

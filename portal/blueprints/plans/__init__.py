@@ -17,7 +17,7 @@ from ...domain.records import carer_access
 from ...i18n import LANGUAGES
 from ...models import CarerAccess, CarerScope, Goal, PlanStatus, RatedBy, Role, utcnow
 from ..common import client_record
-from .forms import RULE_MESSAGES, CarerInviteForm, ConfirmForm, PlanResponseForm, RatingForm, ScopesForm
+from .forms import CarerInviteForm, ConfirmForm, PlanResponseForm, RatingForm, ScopesForm, rule_message
 
 bp = Blueprint("plans", __name__)
 
@@ -98,7 +98,7 @@ def respond_to_plan(client_id: int):
             return redirect(url_for("plans.my_plan", client_id=client.id, done=form.response.data))
         except plans.PlanRuleError as problem:
             db.session.rollback()
-            form.response.errors = [RULE_MESSAGES.get(problem.code, RULE_MESSAGES["unknown"])]
+            form.response.errors = [rule_message(problem.code)]
     return _page("plans/my_plan.html", client, plan=plan, form=form, done=None)
 
 
@@ -146,7 +146,7 @@ def rate_goal(client_id: int, goal_id: int):
             return redirect(url_for("plans.goals", client_id=client.id, rated=goal.id, _anchor=f"goal-{goal.id}"))
         except plans.PlanRuleError as problem:
             db.session.rollback()
-            form.rating.errors = [RULE_MESSAGES.get(problem.code, RULE_MESSAGES["unknown"])]
+            form.rating.errors = [rule_message(problem.code)]
     return _page("plans/rate.html", client, goal=goal, form=form)
 
 
@@ -199,7 +199,7 @@ def invite_carer(client_id: int):
             return redirect(url_for("plans.carers", client_id=client.id, done="invited"))
         except carer_rules.CarerError as problem:
             db.session.rollback()
-            form.email.errors = [RULE_MESSAGES.get(problem.code, RULE_MESSAGES["unknown"])]
+            form.email.errors = [rule_message(problem.code)]
     return _page("plans/invite_carer.html", client, form=form)
 
 

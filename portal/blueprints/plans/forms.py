@@ -117,3 +117,8 @@ RULE_MESSAGES = {
     "not_a_carer_account": _l("This email address cannot be used for a carer. Use their personal email address."),
     "no_scopes": _l("Select at least one thing they may see or do"),
 }
+
+
+def rule_message(code: str):
+    """The words for a rule's refusal (a generic one for a code without its own)."""
+    return RULE_MESSAGES.get(code, RULE_MESSAGES["unknown"])

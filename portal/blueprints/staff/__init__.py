@@ -12,7 +12,7 @@ from ...domain import accounts, audit, outbox, plans
 from ...domain.plans import GoalText, PlanRuleError, PlanText, SupportDetails
 from ...models import Account, Arrangement, Client, Provider, ReviewOutcome, Role, SupportLocation, utcnow
 from ..common import client_record
-from ..plans.forms import RULE_MESSAGES
+from ..plans.forms import rule_message
 from .forms import InviteForm, PlanForm, RecordReviewForm, ScheduleReviewForm
 
 bp = Blueprint("staff", __name__)
@@ -169,7 +169,7 @@ def write_plan(client_id: int):
             return redirect(url_for("staff.plan_saved", client_id=client.id))
         except PlanRuleError as problem:
             db.session.rollback()
-            form.form_errors.append(RULE_MESSAGES.get(problem.code, RULE_MESSAGES["unknown"]))
+            form.form_errors.append(rule_message(problem.code))
     return render_template("staff/write_plan.html", client=client, plan=plan, form=form)
 
 
@@ -189,7 +189,7 @@ def plan_saved(client_id: int):
             return redirect(url_for("staff.plan_saved", client_id=client.id, shared=1))
         except PlanRuleError as error:
             db.session.rollback()
-            problem = RULE_MESSAGES.get(error.code, RULE_MESSAGES["unknown"])
+            problem = rule_message(error.code)
     return render_template("staff/plan_saved.html", client=client, plan=plan, problem=problem,
                            shared=request.args.get("shared"))
 
@@ -218,7 +218,7 @@ def schedule_review(client_id: int):
             return redirect(url_for("plans.reviews", client_id=client.id))
         except PlanRuleError as problem:
             db.session.rollback()
-            form.scheduled_for.errors = [RULE_MESSAGES.get(problem.code, RULE_MESSAGES["unknown"])]
+            form.scheduled_for.errors = [rule_message(problem.code)]
     return render_template("staff/schedule_review.html", client=client, plan=plan, review=review, form=form)
 
 
@@ -240,6 +240,6 @@ def record_review(client_id: int):
         except PlanRuleError as problem:
             db.session.rollback()
             field = form.held_on if problem.code in ("date_in_future", "before_block") else form.outcome
-            field.errors = [RULE_MESSAGES.get(problem.code, RULE_MESSAGES["unknown"])]
+            field.errors = [rule_message(problem.code)]
     return render_template("staff/record_review.html", client=client, plan=plan, form=form,
                            clock=plans.level_1_clock(plan, utcnow().date()))

@@ -3,6 +3,7 @@ from wtforms import EmailField, FieldList, FormField, HiddenField, RadioField, S
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
+from ... import labels
 from ..choice.forms import ARRANGEMENT_LABELS
 from ...forms import DateRequired, GovDateField, PortalForm, PortalSubform, RadioInput, Select, TextArea, TextInput, strip
 
@@ -54,7 +55,7 @@ class InviteForm(PortalForm):
 
 # -- Writing a plan with the client, and reviews ------------------------------------------
 
-LEVEL_LABELS = {"1": _l("Level 1 – targeted help"), "2": _l("Level 2 – ongoing care")}
+LEVEL_LABELS = {str(level): name for level, name in labels.level_names.items()}
 LOCATION_LABELS = {
     "own_home": _l("In their own home"),
     "supported_accommodation": _l("In supported accommodation"),
