@@ -17,6 +17,9 @@ from .models import Account, AccountStatus, CarerScope, Role, utcnow
 
 PUBLIC = "public"
 ANY_SIGNED_IN = "signed_in"
+# The assistant's action server, with a chat's grant token: no session; the view checks the
+# token itself (portal.domain.assistant_grants), so no cookie can ever open it.
+ASSISTANT_GRANT = "assistant_grant"
 
 
 def audience(*who: str | Role, carer_scope: CarerScope | None = None) -> Callable:
@@ -101,7 +104,7 @@ def init_app(app: Flask) -> None:
         if allowed is None:
             current_app.logger.error("endpoint %s declares no audience; refused", endpoint)
             abort(403)
-        if PUBLIC in allowed:
+        if PUBLIC in allowed or ASSISTANT_GRANT in allowed:
             return None
         account = g.account
         if account is None:

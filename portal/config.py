@@ -24,6 +24,18 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def assistant_grant_key_file(instance_path: str) -> str:
+    """Development only: a key made once in the instance folder, which `make run` also
+    hands to the action server."""
+    from cryptography.fernet import Fernet
+
+    key_file = Path(instance_path) / "assistant_grant_key"
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    if not key_file.exists():
+        key_file.write_text(Fernet.generate_key().decode())
+    return key_file.read_text().strip()
+
+
 def load_config(instance_path: str) -> dict:
     """Build the config dict once, at app creation."""
     production = os.environ.get("PORTAL_ENV", "development") == "production"
@@ -36,6 +48,11 @@ def load_config(instance_path: str) -> dict:
         if not secret_file.exists():
             secret_file.write_text(secrets.token_urlsafe(48))
         secret = secret_file.read_text().strip()
+    assistant_key = os.environ.get("ASSISTANT_GRANT_KEY")
+    if not assistant_key:
+        if production:
+            raise RuntimeError("ASSISTANT_GRANT_KEY must be set when PORTAL_ENV=production")
+        assistant_key = assistant_grant_key_file(instance_path)
     default_db = f"sqlite:///{Path(instance_path) / 'portal.sqlite3'}"
     return {
         "PORTAL_ENV": "production" if production else "development",
@@ -75,6 +92,10 @@ def load_config(instance_path: str) -> dict:
         # Assistant (Rasa REST channel on loopback).
         "RASA_URL": os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
         "RASA_TIMEOUT_SECONDS": float(os.environ.get("RASA_TIMEOUT_SECONDS", "3")),
+        # Personal answers: the key the action server shares (a Fernet key) and how long a
+        # chat's grant lives after the person's latest message.
+        "ASSISTANT_GRANT_KEY": assistant_key,
+        "ASSISTANT_GRANT_MINUTES": _int("ASSISTANT_GRANT_MINUTES", 5),
         # Crisis lines (see shared domain notes; local ones unconfirmed, hence configurable).
         "CRISIS_LOCAL_LINE_NAME": os.environ.get(
             "CRISIS_LOCAL_LINE_NAME", "Sheffield Mental Health Helpline"

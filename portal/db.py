@@ -65,6 +65,11 @@ def set_writing(flag: bool) -> contextvars.Token:
     return _writing.set(flag)
 
 
+def reset_writing(token: contextvars.Token) -> None:
+    """Undo a set_writing(): transactions begun after this begin as they did before it."""
+    _writing.reset(token)
+
+
 class Database:
     """One engine per app; one session per app context (request or CLI command)."""
 

@@ -7,18 +7,23 @@ View-test responses go through the page checker automatically.
 """
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import re
 import secrets
 import shutil
+import threading
 import uuid
+from collections.abc import Iterator
+from typing import NamedTuple
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.db import db, writing
@@ -36,6 +41,36 @@ def _pg_admin_engine():
 
 def _pg_url_for(name: str) -> str:
     return re.sub(r"/[^/]*$", f"/{name}", PG_URL)
+
+
+class LivePortal(NamedTuple):
+    base_url: str
+    database_url: str
+
+
+@contextlib.contextmanager
+def live_portal(database_template: str, directory: Path, config: dict, port: int = 0) -> Iterator[LivePortal]:
+    """The real app on a loopback port (werkzeug, threaded), on its own copy of the demo
+    database. For the browser and for the assistant's action server."""
+    if PG_URL:
+        name = f"mhisf_live_{uuid.uuid4().hex[:8]}"
+        with _pg_admin_engine().connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{database_template.rsplit("/", 1)[1]}"'))
+        url = _pg_url_for(name)
+    else:
+        target = directory / "portal.sqlite3"
+        shutil.copy(database_template.removeprefix("sqlite:///"), target)
+        url = f"sqlite:///{target}"
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "RATELIMIT_ENABLED": False, "SMTP_PORT": 9, **config})
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield LivePortal(f"http://127.0.0.1:{server.server_port}", url)
+    finally:
+        server.shutdown()
+        if PG_URL:
+            with _pg_admin_engine().connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")

@@ -15,10 +15,10 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, Signer
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..models import Account, AccountStatus, Client, Invitation, Role, Team
+from ..models import Account, AccountStatus, AssistantGrant, Client, Invitation, Role, Team
 
 # OWASP minimum for argon2id: m=19 MiB, t=2, p=1.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -212,8 +212,10 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def sign_out_everywhere(session: Session, account: Account) -> None:
-    """Rotate the session token: every cookie holding the old one stops working."""
+    """Rotate the session token: every cookie holding the old one stops working, and so
+    does every grant the assistant holds for this account."""
     account.session_token = new_session_token()
+    session.execute(delete(AssistantGrant).where(AssistantGrant.account_id == account.id))
     session.flush()
 
 

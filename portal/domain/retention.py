@@ -6,6 +6,7 @@
 - expired or used invitations older than `invitation_days`,
 - feedback free text that staff withheld, `withheld_text_days` after it was given (the
   answers themselves stay: they carry no identity),
+- the assistant's grants once expired (they live minutes),
 - audit events older than `audit_days` (the audit trail is append-only for the application;
   only this scheduled purge removes old events, with a Core statement).
 Run daily: `flask --app portal purge`. The numbers are configuration (README).
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, or_, update
 from sqlalchemy.orm import Session
 
-from ..models import AuditEvent, FeedbackResponse, FormDraft, FreeTextStatus, Invitation, OutboxMessage
+from ..models import AssistantGrant, AuditEvent, FeedbackResponse, FormDraft, FreeTextStatus, Invitation, OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ def purge(session: Session, *, now: dt.datetime, policy: RetentionPolicy) -> dic
                    FeedbackResponse.submitted_at < before(policy.withheld_text_days),
                    or_(FeedbackResponse.fft_reason.is_not(None), FeedbackResponse.other_comments.is_not(None)))
             .values(fft_reason=None, other_comments=None)
+        ).rowcount,
+        "assistant_grant": session.execute(
+            delete(AssistantGrant).where(AssistantGrant.expires_at < now)
         ).rowcount,
         "audit_event": session.execute(
             delete(AuditEvent).where(AuditEvent.occurred_at < before(policy.audit_days))

@@ -19,6 +19,7 @@ from .plans import (
 )
 from .services import (
     ArrangementRequest,
+    AssistantGrant,
     AuditEvent,
     EqualityMonitoring,
     FeedbackChannel,

@@ -221,3 +221,22 @@ class AuditEvent(Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     route: Mapped[str | None] = mapped_column(String(200))
     request_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class AssistantGrant(Base):
+    """Lets the assistant's action server read one client's record for one chat, briefly.
+
+    The portal issues a random token with each signed-in chat message and keeps only its
+    hash; the token reaches the action server encrypted in the message metadata, so Rasa's
+    tracker never holds it in clear. One live grant per chat: a new message replaces it.
+    """
+
+    __tablename__ = "assistant_grant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    chat_hash: Mapped[str] = mapped_column(String(64), index=True)  # the Rasa sender id, hashed
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    # None: a carer acting for more than one person (the assistant asks them to choose).
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)

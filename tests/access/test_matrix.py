@@ -15,7 +15,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from portal.access import ANY_SIGNED_IN, PUBLIC, audience_of
+from portal.access import ANY_SIGNED_IN, ASSISTANT_GRANT, PUBLIC, audience_of
 from portal.db import db
 from portal.domain import demo, records
 from portal.models import (
@@ -75,6 +75,7 @@ SAMPLE_ARGS = {
     "lang": "en",
     "slug": "help-in-a-crisis",
     "token": "not-a-real-token",
+    "topic": "next-review",
 }
 # Endpoints whose URL names objects: given a client id, the arguments for that client's object.
 ENDPOINT_ARGS = {
@@ -133,6 +134,8 @@ def test_an_undeclared_endpoint_is_refused(app, client):
 
 def _expected(app, rule, identity: str) -> int | str:
     audience = audience_of(app, rule.endpoint)
+    if ASSISTANT_GRANT in audience:
+        return 401  # only the action server's grant token opens it: no session, whoever's
     if PUBLIC in audience or (identity != "anonymous" and (ANY_SIGNED_IN in audience or identity in audience)):
         if identity == "carer" and _names_a_client(rule):
             with app.app_context():

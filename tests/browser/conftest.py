@@ -10,18 +10,11 @@
 """
 from __future__ import annotations
 
-import shutil
-import threading
-import uuid
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from sqlalchemy import text
-from werkzeug.serving import make_server
-
-from portal import create_app
-from tests.conftest import PG_URL, _pg_admin_engine, _pg_url_for
+from tests.conftest import live_portal
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -42,27 +35,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def live_server(database_template, tmp_path_factory):
-    if PG_URL:
-        name = f"mhisf_live_{uuid.uuid4().hex[:8]}"
-        with _pg_admin_engine().connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{database_template.rsplit("/", 1)[1]}"'))
-        url = _pg_url_for(name)
-    else:
-        target = tmp_path_factory.mktemp("live") / "portal.sqlite3"
-        shutil.copy(database_template.removeprefix("sqlite:///"), target)
-        url = f"sqlite:///{target}"
-    app = create_app({
-        "DATABASE_URL": url, "TESTING": True, "RATELIMIT_ENABLED": False,
-        "RASA_URL": "http://127.0.0.1:9", "RASA_TIMEOUT_SECONDS": 0.5, "SMTP_PORT": 9,
-    })
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    if PG_URL:
-        with _pg_admin_engine().connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with live_portal(database_template, tmp_path_factory.mktemp("live"),
+                     {"RASA_URL": "http://127.0.0.1:9", "RASA_TIMEOUT_SECONDS": 0.5}) as live:
+        yield live.base_url
 
 
 @pytest.fixture(scope="session")

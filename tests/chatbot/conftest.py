@@ -1,10 +1,12 @@
 """Fixtures for the Rasa assistant tests (marker `chatbot`).
 
 `rasa_server` starts the real Rasa server and action server with
-chatbot/bin/serve on free loopback ports, once per test session. It needs the
+chatbot/bin/serve on free loopback ports, once per test session. The action server is
+pointed at `assistant_wiring`'s portal port and grant key, where
+tests/chatbot/test_personal_answers.py serves a live portal. It needs the
 Rasa venv and a trained model (`make chatbot-model`); without them the tests
 fail rather than skip, so a missing model is never mistaken for a pass.
-The chatbot code is reached over HTTP only: nothing here imports chatbot/ or portal/.
+The chatbot code is reached over HTTP only: nothing here imports chatbot/.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from cryptography.fernet import Fernet
 
 REPO = Path(__file__).resolve().parents[2]
 CHATBOT = REPO / "chatbot"
@@ -90,7 +93,13 @@ def rasa_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def rasa_server(tmp_path_factory):
+def assistant_wiring() -> dict:
+    """The port a live portal for the action server will use, and the grant key both share."""
+    return {"portal_port": _free_port(), "grant_key": Fernet.generate_key().decode()}
+
+
+@pytest.fixture(scope="session")
+def rasa_server(tmp_path_factory, assistant_wiring):
     """Base URL (http://127.0.0.1:PORT) of a running Rasa server with its action server."""
     require_rasa_build()
     rasa_port, actions_port = _free_port(), _free_port()
@@ -102,6 +111,8 @@ def rasa_server(tmp_path_factory):
         "RASA_PORT": str(rasa_port),
         "ACTIONS_PORT": str(actions_port),
         "RASA_TELEMETRY_ENABLED": "false",
+        "PORTAL_URL": f"http://127.0.0.1:{assistant_wiring['portal_port']}",
+        "ASSISTANT_GRANT_KEY": assistant_wiring["grant_key"],
     }
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(

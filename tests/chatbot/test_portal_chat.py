@@ -1,4 +1,7 @@
 """The portal's chat page talking to the real Rasa server through its REST channel."""
+import html as html_lib
+import re
+
 
 
 def test_level_question_is_answered_by_the_assistant_through_the_portal(app, client, rasa_server):
@@ -28,3 +31,13 @@ def test_the_page_language_reaches_the_assistant(app, client, rasa_server):
     app.config["RASA_TIMEOUT_SECONDS"] = 10
     html = client.post("/pl/chat", data={"message": "Czym jest Poziom 1?"}).get_data(as_text=True)
     assert "12 miesięcy" in html and "/pl/level-1-targeted-help" in html
+
+
+def test_a_first_miss_offers_suggested_questions_as_buttons_that_work_without_javascript(app, client, rasa_server):
+    app.config["RASA_URL"] = rasa_server
+    app.config["RASA_TIMEOUT_SECONDS"] = 10
+    html = client.post("/en/chat", data={"message": "blorp fizzle wibble"}).get_data(as_text=True)
+    questions = re.findall(r'<button type="submit" name="message" value="([^"]+)"', html)
+    assert len(questions) >= 2, html
+    answer = client.post("/en/chat", data={"message": html_lib.unescape(questions[0])}).get_data(as_text=True)
+    assert "Sorry, I did not understand" not in answer and "the assistant is not available" not in answer

@@ -32,6 +32,30 @@ if (launcher && dialog && typeof dialog.showModal === "function") {
     item.scrollIntoView({ block: "nearest" });
   };
 
+  // Suggested questions after a reply the assistant did not understand: choosing one
+  // sends it as if typed. Older suggestions go once any message is sent.
+  const suggest = (suggestions) => {
+    if (!suggestions.length) return;
+    const item = document.createElement("li");
+    item.className = "app-chat__message app-chat__message--assistant";
+    item.dataset.appChatSuggestions = "";
+    const group = document.createElement("div");
+    group.className = "govuk-button-group app-chat__suggestions";
+    for (const { title, question } of suggestions) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "govuk-button govuk-button--secondary";
+      button.textContent = title;
+      button.addEventListener("click", () => {
+        field.value = question;
+        form.requestSubmit();
+      });
+      group.append(button);
+    }
+    item.append(group);
+    log.append(item);
+  };
+
   launcher.addEventListener("click", (event) => {
     event.preventDefault();
     dialog.showModal();
@@ -50,6 +74,7 @@ if (launcher && dialog && typeof dialog.showModal === "function") {
       field.focus();
       return;
     }
+    for (const old of log.querySelectorAll("[data-app-chat-suggestions]")) old.remove();
     add("user", message);
     field.value = "";
     status.textContent = dialog.dataset.waiting;
@@ -63,6 +88,7 @@ if (launcher && dialog && typeof dialog.showModal === "function") {
       const reply = await response.json();
       if (!response.ok) throw new Error(reply.error || "error");
       for (const text of reply.texts) add("assistant", text);
+      suggest(reply.suggestions || []);
       if (reply.crisis_html) add("assistant", "", reply.crisis_html);
     } catch (problem) {
       // Whatever failed, the crisis numbers are always on the chat page.

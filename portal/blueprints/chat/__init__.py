@@ -1,5 +1,8 @@
 """The assistant: a chat page that works with plain form posts (the dialog widget is an
-enhancement on top). The portal proxies to Rasa on loopback; Rasa is never exposed."""
+enhancement on top). The portal proxies to Rasa on loopback; Rasa is never exposed.
+
+For a signed-in client or carer each message carries a sealed, short-lived grant, with
+which the action server asks `personal_answer` about their own support."""
 from __future__ import annotations
 
 import secrets
@@ -11,8 +14,11 @@ from ...forms import PortalForm, TextArea, strip
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ...access import PUBLIC, audience
-from ...domain import assistant
+from ...access import ASSISTANT_GRANT, PUBLIC, audience
+from ...db import db
+from ...domain import assistant, assistant_grants
+from ...models import utcnow
+from . import personal
 
 bp = Blueprint("chat", __name__)
 
@@ -36,10 +42,23 @@ def _sender_id() -> str:
     return session["chat_id"]
 
 
+def _sealed_grant() -> str | None:
+    account = g.get("account")
+    if account is None:
+        return None
+    config = current_app.config
+    token = assistant_grants.issue(db.session, chat_id=_sender_id(), account=account, now=utcnow(),
+                                   minutes=config["ASSISTANT_GRANT_MINUTES"], acting_for=session.get("acting_for"))
+    # Committed before Rasa is called: the action server's request back to the portal must
+    # find the grant, and must not wait on this request's write lock.
+    db.session.commit()
+    return assistant_grants.seal(token, config["ASSISTANT_GRANT_KEY"]) if token else None
+
+
 def _ask(message: str) -> assistant.ChatReply:
     return assistant.ask(
         rasa_url=current_app.config["RASA_URL"], sender=_sender_id(), message=message, language=g.lang,
-        timeout=current_app.config["RASA_TIMEOUT_SECONDS"],
+        timeout=current_app.config["RASA_TIMEOUT_SECONDS"], sealed_grant=_sealed_grant(),
     )
 
 
@@ -61,6 +80,7 @@ def chat_message():
         texts.insert(0, _("Sorry, the assistant is not available at the moment. You can read our pages or call your worker."))
     return jsonify(
         texts=texts,
+        suggestions=[{"title": s.title, "question": s.question} for s in reply.suggestions],
         crisis_html=render_template("partials/crisis_numbers.html") if reply.show_crisis_help else None,
     )
 
@@ -77,3 +97,20 @@ def chat_page():
         form.message.data = ""
     g.personal = True
     return render_template("chat/chat.html", form=form, reply=reply, asked=asked)
+
+
+@bp.get("/chat/personal/<any('next-review', goals, provider, request):topic>")
+@audience(ASSISTANT_GRANT)
+def personal_answer(topic: str):
+    """For the action server: the answer to a personal question, in the URL's language.
+    Authorised by the chat's grant token (Authorization: Bearer) and the chat's sender id
+    (X-Chat-Id), never by a session cookie."""
+    g.personal = True
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+    chat_id = request.headers.get("X-Chat-Id", "")
+    holder = None
+    if scheme.lower() == "bearer" and token and chat_id:
+        holder = assistant_grants.holder(db.session, token=token, chat_id=chat_id, now=utcnow())
+    if holder is None:
+        return jsonify(error="no valid grant for this chat"), 401
+    return jsonify(text=personal.answer(holder, topic, now=utcnow(), request_id=g.get("request_id")))
