@@ -155,6 +155,20 @@ def test_the_chat_json_endpoint_refuses_garbage_calmly(client, body):
     assert response.status_code in (200, 400)
 
 
+_HEADER_TEXT = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=300)
+
+
+@given(topic=st.one_of(st.sampled_from(["next-review", "goals", "provider", "request"]), ODD_TEXT),
+       authorization=st.one_of(_HEADER_TEXT, _HEADER_TEXT.map(lambda t: "Bearer " + t)), chat_id=_HEADER_TEXT)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_the_assistants_personal_endpoint_refuses_forged_grants_calmly(client, topic, authorization, chat_id):
+    from urllib.parse import quote
+
+    response = client.get(f"/en/chat/personal/{quote(topic, safe='')}",
+                          headers={"Authorization": authorization, "X-Chat-Id": chat_id})
+    assert response.status_code in (401, 404)
+
+
 def test_a_missing_or_stale_csrf_token_gets_a_friendly_page(client):
     response = client.post("/en/feedback", data={"fft": "good"}, csrf=False)
     assert response.status_code == 400
