@@ -27,7 +27,8 @@ TOPIC_SCOPES = {
 
 
 def _with_link(text: str, endpoint: str, **values) -> str:
-    return f"{text}\n\n{_('Read more:')} {url_for(endpoint, **values)}"
+    label = _("Read more:")
+    return f"{text}\n\n{label} {url_for(endpoint, **values)}"
 
 
 def _no_plan() -> str:
