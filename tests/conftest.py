@@ -30,6 +30,7 @@ from portal.db import db, writing
 from portal.domain import demo
 from portal.migrate import upgrade
 from portal.models import utcnow
+from tests.assistant_servers import assistant_wiring, rasa_model, rasa_server, rasa_venv_rasa  # noqa: F401  (fixtures)
 from tests.pagecheck import page_problems
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")

@@ -1,9 +1,11 @@
 """The assistant's dialog on a phone: opened from any page by keyboard, messages announced
-in a live region, crisis help shown at once (the browser tests run without Rasa, so this is
-also the "assistant down" path), Escape closes it and focus goes back; axe with it open."""
+in a live region, crisis help shown at once (most browser tests run without Rasa, so this is
+also the "assistant down" path), Escape closes it and focus goes back; axe with it open.
+The last test uses the real Rasa server for its suggested-question buttons."""
 import pytest
 
 from tests.browser.conftest import no_horizontal_scroll
+from tests.conftest import live_portal
 
 
 @pytest.mark.parametrize("code", ["en", "ar"])
@@ -39,3 +41,33 @@ def test_without_javascript_the_launcher_is_a_link_to_the_chat_page(no_js_page, 
         link.click()
     axe_checks.check(no_js_page)
     assert no_js_page.url.endswith("/en/chat")
+
+
+@pytest.fixture(scope="module")
+def portal_with_assistant(database_template, tmp_path_factory, rasa_server):
+    """A live portal talking to the real Rasa server (the other browser tests run without)."""
+    with live_portal(database_template, tmp_path_factory.mktemp("widget-rasa"),
+                     {"RASA_URL": rasa_server, "RASA_TIMEOUT_SECONDS": 10}) as live:
+        yield live.base_url
+
+
+def test_after_a_miss_suggested_questions_are_buttons_the_keyboard_can_use(phone, portal_with_assistant, visit,
+                                                                          axe_checks):
+    page = phone
+    visit(page, f"{portal_with_assistant}/en/reviews")
+    page.locator("[data-app-chat-launcher]").click()
+    dialog = page.locator("dialog[data-app-chat-dialog]")
+    page.keyboard.type("blorp fizzle wibble")
+    dialog.locator("button[type=submit]").click()
+    suggestions = dialog.locator(".app-chat__suggestions button")
+    suggestions.first.wait_for()
+    assert suggestions.count() >= 2
+    axe_checks.check(page)
+    suggestions.first.focus()
+    page.keyboard.press("Enter")
+    # The suggestion is sent as if typed; the answer is a topic answer ending with its page.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-app-chat-log] .app-chat__message--assistant')]"
+        ".some(m => m.textContent.includes('/en/'))")
+    assert dialog.locator(".app-chat__suggestions").count() == 0
+    assert dialog.locator(".app-chat__message--user").count() == 2

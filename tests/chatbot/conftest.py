@@ -1,32 +1,12 @@
-"""Fixtures for the Rasa assistant tests (marker `chatbot`).
-
-`rasa_server` starts the real Rasa server and action server with
-chatbot/bin/serve on free loopback ports, once per test session. The action server is
-pointed at `assistant_wiring`'s portal port and grant key, where
-tests/chatbot/test_personal_answers.py serves a live portal. It needs the
-Rasa venv and a trained model (`make chatbot-model`); without them the tests
-fail rather than skip, so a missing model is never mistaken for a pass.
-The chatbot code is reached over HTTP only: nothing here imports chatbot/.
-"""
+"""The Rasa assistant tests (marker `chatbot`). The servers they talk to are started by
+the fixtures in tests/assistant_servers.py."""
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
-import requests
-from cryptography.fernet import Fernet
 
-REPO = Path(__file__).resolve().parents[2]
-CHATBOT = REPO / "chatbot"
-VENV_RASA = CHATBOT / ".venv" / "bin" / "rasa"
-MODEL = CHATBOT / "models" / "current.tar.gz"
-SERVE = CHATBOT / "bin" / "serve"
-READY_TIMEOUT = 120  # seconds; Rasa is usually ready in 12-20 s
+from tests.assistant_servers import require_rasa_build  # noqa: F401  (used by the tests here)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -35,117 +15,3 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.chatbot)
-
-
-def require_rasa_build(model: bool = True) -> None:
-    needed = (VENV_RASA, MODEL) if model else (VENV_RASA,)
-    missing = [str(p.relative_to(REPO)) for p in needed if not p.exists()]
-    if missing:
-        pytest.fail(
-            f"The assistant is not built (missing: {', '.join(missing)}). "
-            "Run `make chatbot-model` first (it also builds the Rasa venv).",
-            pytrace=False,
-        )
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop chatbot/bin/serve and both servers (they share its process group)."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            pass
-        except ProcessLookupError:
-            return
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # stragglers, if any
-    except ProcessLookupError:
-        pass
-    proc.wait()
-
-
-@pytest.fixture(scope="session")
-def rasa_venv_rasa() -> Path:
-    """Path of the `rasa` executable in the assistant's venv."""
-    require_rasa_build(model=False)
-    return VENV_RASA
-
-
-@pytest.fixture(scope="session")
-def rasa_model() -> Path:
-    """Path of the trained model (fails when the assistant is not built)."""
-    require_rasa_build()
-    return MODEL
-
-
-@pytest.fixture(scope="session")
-def assistant_wiring() -> dict:
-    """The port a live portal for the action server will use, and the grant key both share."""
-    return {"portal_port": _free_port(), "grant_key": Fernet.generate_key().decode()}
-
-
-@pytest.fixture(scope="session")
-def rasa_server(tmp_path_factory, assistant_wiring):
-    """Base URL (http://127.0.0.1:PORT) of a running Rasa server with its action server."""
-    require_rasa_build()
-    rasa_port, actions_port = _free_port(), _free_port()
-    while actions_port == rasa_port:
-        actions_port = _free_port()
-    log_path = tmp_path_factory.mktemp("rasa") / "serve.log"
-    env = {
-        **os.environ,
-        "RASA_PORT": str(rasa_port),
-        "ACTIONS_PORT": str(actions_port),
-        "RASA_TELEMETRY_ENABLED": "false",
-        "PORTAL_URL": f"http://127.0.0.1:{assistant_wiring['portal_port']}",
-        "ASSISTANT_GRANT_KEY": assistant_wiring["grant_key"],
-    }
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [str(SERVE)],
-            cwd=REPO,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # own process group, killed as a whole
-        )
-    base_url = f"http://127.0.0.1:{rasa_port}"
-    try:
-        deadline = time.monotonic() + READY_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"chatbot/bin/serve exited with {proc.returncode} before it was ready:\n"
-                    + _tail(log_path),
-                    pytrace=False,
-                )
-            if _answers(f"{base_url}/") and _answers(f"http://127.0.0.1:{actions_port}/health"):
-                break
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"Rasa was not ready after {READY_TIMEOUT} s:\n" + _tail(log_path),
-                    pytrace=False,
-                )
-            time.sleep(0.5)
-        yield base_url
-    finally:
-        _stop(proc)
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
