@@ -1,0 +1,285 @@
+"""The assistant through the portal: the round trip of a chat message as the dialog widget
+sends it (POST /<lang>/chat/messages, JSON, CSRF token in X-CSRFToken, session cookie from a
+page), at 1 and at 10 concurrent conversations, each its own session, mixing greetings,
+level questions, a question the assistant does not understand and one out of scope, in
+several languages. The same mix straight to Rasa's REST channel shows what the portal adds.
+Then the Rasa server's and the action server's resident memory, the model's size and the
+time to train the model (into a temporary directory). Prints; asserts nothing. Loopback only.
+
+    .venv/bin/python benchmarks/chat.py                   # 30 s a phase, then training
+    .venv/bin/python benchmarks/chat.py --skip-training --duration 10
+
+Needs the assistant built (make chatbot-model). Target (issue): p95 < 250 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import requests
+from _harness import ROOT, Result, csrf_token, free_port, gunicorn, header, prepare_database, run_load
+from cryptography.fernet import Fernet
+
+CHATBOT = ROOT / "chatbot"
+RASA = CHATBOT / ".venv" / "bin" / "rasa"
+MODEL = CHATBOT / "models" / "current.tar.gz"
+SERVE = CHATBOT / "bin" / "serve"
+
+# (label, page language, message): the mix is this list, drawn uniformly. No crisis
+# messages: the portal answers those itself without asking Rasa.
+MESSAGES = [
+    ("greeting", "en", "Hello"),
+    ("greeting", "pl", "Dzień dobry"),
+    ("greeting", "ar", "مرحبا"),
+    ("greeting", "zh", "你好"),
+    ("greeting", "so", "salaan"),
+    ("level question", "en", "what is level 1?"),
+    ("level question", "en", "How long does Level 1 last?"),
+    ("level question", "en", "What are the two levels of support?"),
+    ("level question", "pl", "Czym jest Poziom 1?"),
+    ("level question", "pl", "Jakie są poziomy wsparcia?"),
+    ("level question", "zh", "第1级是什么？"),
+    ("level question", "ar", "ما هو المستوى 1؟"),
+    ("level question", "ur", "لیول 1 کیا ہے؟"),
+    ("level question", "so", "Waa maxay heerka 1?"),
+    ("level question", "ro", "Ce este Nivelul 1?"),
+    ("level question", "sk", "Čo je úroveň 1?"),
+    ("not understood (fallback)", "en", "qwxz vbnm plk"),
+    ("not understood (fallback)", "pl", "zxcv bnmq wert"),
+    ("out of scope", "en", "what's the weather tomorrow"),
+    ("out of scope", "zh", "明天天气怎么样？"),
+]
+RASA_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "TQDM_DISABLE": "1",
+            "PYTHONWARNINGS": "ignore", "LOG_LEVEL_LIBRARIES": "ERROR", "PYTHONHASHSEED": "0",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+
+
+# --- the assistant ---------------------------------------------------------------------
+def start_assistant(log_path: Path, grant_key: str) -> tuple[subprocess.Popen, str, int]:
+    rasa_port, actions_port = free_port(), free_port()
+    while actions_port == rasa_port:
+        actions_port = free_port()
+    env = {**os.environ, **RASA_ENV, "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port),
+           "ASSISTANT_GRANT_KEY": grant_key}
+    env.pop("RASA_ENDPOINTS", None)  # the development endpoints: conversations in memory
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([str(SERVE)], cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    return process, f"http://127.0.0.1:{rasa_port}", actions_port
+
+
+def wait_for_assistant(process: subprocess.Popen, rasa_url: str, actions_port: int, log_path: Path,
+                       timeout: float = 180) -> float:
+    began = time.monotonic()
+    while True:
+        try:
+            if (requests.get(f"{rasa_url}/", timeout=2).ok
+                    and requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=2).ok):
+                return time.monotonic() - began
+        except requests.RequestException:
+            pass
+        if process.poll() is not None or time.monotonic() - began > timeout:
+            tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-30:])
+            raise RuntimeError(f"chatbot/bin/serve did not start:\n{tail}")
+        time.sleep(0.5)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _proc(pid: int, name: str) -> str:
+    try:
+        return (Path("/proc") / str(pid) / name).read_text(errors="replace")
+    except OSError:
+        return ""
+
+
+def _status_kb(pid: int, field: str) -> int:
+    for line in _proc(pid, "status").splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            stat = _proc(int(entry.name), "stat")
+            if stat:
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def server_memory(serve_pid: int) -> list[tuple[str, int, int, int]]:
+    """(which, pid, RSS kB, peak RSS kB) for the Rasa server and the action server."""
+    rows = []
+    for pid in _descendants(serve_pid):
+        command = _proc(pid, "cmdline").replace("\0", " ")
+        if "rasa" not in command or " run" not in command:
+            continue
+        which = "action server (rasa run actions)" if " run actions" in command else "Rasa server (rasa run)"
+        rows.append((which, pid, _status_kb(pid, "VmRSS"), _status_kb(pid, "VmHWM")))
+    return sorted(rows)
+
+
+# --- conversations ---------------------------------------------------------------------
+def portal_setup(session: requests.Session, base: str, index: int) -> None:
+    """A new visitor: a page first (session cookie and the dialog's CSRF token)."""
+    session.rng = random.Random(index)
+    language = MESSAGES[index % len(MESSAGES)][1]
+    session.csrf = csrf_token(session.get(f"{base}/{language}/").text)
+    if not session.csrf:
+        raise RuntimeError("no CSRF token on the home page")
+
+
+def portal_message(session: requests.Session, base: str):
+    label, language, message = session.rng.choice(MESSAGES)
+    response = session.post(f"{base}/{language}/chat/messages", json={"message": message},
+                            headers={"X-CSRFToken": session.csrf, "Referer": f"{base}/{language}/"})
+    ok = response.status_code == 200
+    if ok:
+        reply = response.json()
+        # Rasa slow or down: the portal answers "not available" with the crisis numbers.
+        ok = bool(reply.get("texts")) and reply.get("crisis_html") is None
+    return label, ok
+
+
+def rasa_setup(session: requests.Session, base: str, index: int) -> None:
+    session.rng = random.Random(index)
+    session.sender = uuid.uuid4().hex
+
+
+def rasa_message(session: requests.Session, base: str):
+    label, language, message = session.rng.choice(MESSAGES)
+    response = session.post(f"{base}/webhooks/rest/webhook", timeout=30, json={
+        "sender": session.sender, "message": message, "metadata": {"language": language}})
+    return label, response.status_code == 200 and bool(response.json())
+
+
+def print_chat_table(title: str, result: Result) -> None:
+    print(f"\n{title}")
+    print(f"{'messages':<28}{'count':>7}{'msg/s':>8}{'mean ms':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+          f"{'errors':>8}")
+    for label, count, rate, p50, p95, p99, errors in result.rows():
+        values = ([v for vs in result.latencies.values() for v in vs] if label == "all"
+                  else result.latencies[label])
+        mean = statistics.fmean(values) * 1000 if values else float("nan")
+        print(f"{label:<28}{count:>7}{rate:>8.1f}{mean:>9.1f}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}{errors:>8}")
+
+
+# --- training --------------------------------------------------------------------------
+def time_training(timeout: float) -> None:
+    """What chatbot/bin/train runs (same flags and quiet settings), into a temporary
+    directory with a cold Rasa cache; models/current.tar.gz is not touched. The replies
+    are not regenerated from content/ (bin/build-responses): the files in chatbot/ are used."""
+    with tempfile.TemporaryDirectory(prefix="mhisf-bench-train-") as out:
+        env = {**os.environ, **RASA_ENV, "RASA_CACHE_DIRECTORY": str(Path(out) / "cache")}
+        log = Path(out) / "train.log"
+        began = time.perf_counter()
+        with open(log, "wb") as sink:
+            try:
+                done = subprocess.run(
+                    [str(RASA), "train", "--quiet", "--force", "--config", "config.yml", "--domain", "domain",
+                     "--data", "data", "--out", out, "--fixed-model-name", "benchmark"],
+                    cwd=CHATBOT, env=env, stdout=sink, stderr=subprocess.STDOUT, timeout=timeout)
+                status = done.returncode
+            except subprocess.TimeoutExpired:
+                status = None
+        elapsed = time.perf_counter() - began
+        model = Path(out) / "benchmark.tar.gz"
+        if status == 0 and model.exists():
+            print(f"training (rasa train --force, cold cache): {elapsed:.1f} s; model {model.stat().st_size / 1e6:.1f} MB")
+        else:
+            tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:])
+            print(f"training failed ({'timed out' if status is None else f'status {status}'}) "
+                  f"after {elapsed:.1f} s:\n{tail}")
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=30, help="seconds a phase (through the portal)")
+    parser.add_argument("--conversations", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--skip-training", action="store_true", help="do not time a training")
+    parser.add_argument("--skip-direct", action="store_true", help="do not measure Rasa's REST channel alone")
+    parser.add_argument("--train-timeout", type=float, default=900)
+    args = parser.parse_args()
+    missing = [str(p.relative_to(ROOT)) for p in (RASA, MODEL) if not p.exists()]
+    if missing:
+        sys.exit(f"the assistant is not built (missing {', '.join(missing)}): run make chatbot-model")
+
+    header(args.workers)
+    print(f"load average before: {load_average()}")
+    grant_key = Fernet.generate_key().decode()
+    workdir = Path(tempfile.mkdtemp(prefix="mhisf-bench-chat-"))
+    serve_log = workdir / "serve.log"
+    assistant, rasa_url, actions_port = start_assistant(serve_log, grant_key)
+    database = None
+    try:
+        database = prepare_database()  # while Rasa starts
+        ready = wait_for_assistant(assistant, rasa_url, actions_port, serve_log)
+        print(f"model {MODEL.relative_to(ROOT)}: {MODEL.stat().st_size / 1e6:.1f} MB; "
+              f"Rasa and the action server answering after {ready:.0f} s (demo database built meanwhile)")
+        # The portal's gunicorn inherits this process's environment (see _harness.gunicorn).
+        os.environ.update({"RASA_URL": rasa_url, "ASSISTANT_GRANT_KEY": grant_key})
+        with gunicorn(database, workers=args.workers) as base:
+            for count in args.conversations:
+                result = run_load(base, portal_message, concurrency=count, duration=args.duration,
+                                  setup=portal_setup)
+                print_chat_table(f"Through the portal, {count} concurrent conversation(s), {args.duration:.0f} s "
+                                 f"(POST /<lang>/chat/messages)", result)
+        if not args.skip_direct:
+            for count in args.conversations:
+                result = run_load(rasa_url, rasa_message, concurrency=count, duration=args.duration / 2,
+                                  setup=rasa_setup)
+                print_chat_table(f"Rasa's REST channel directly, {count} concurrent conversation(s), "
+                                 f"{args.duration / 2:.0f} s", result)
+        print("\nresident memory after the benchmark (from /proc):")
+        for which, pid, rss, peak in server_memory(assistant.pid):
+            print(f"  {which:<34} {rss / 1024:>7.0f} MB   (peak {peak / 1024:.0f} MB)")
+        print(f"load average after: {load_average()}")
+    finally:
+        stop(assistant)
+        shutil.rmtree(workdir, ignore_errors=True)
+        if database and database.startswith("sqlite:///"):  # the temporary demo database
+            folder = Path(database.removeprefix("sqlite:///")).parent
+            if folder.name.startswith("mhisf-bench-"):
+                shutil.rmtree(folder, ignore_errors=True)
+    if not args.skip_training:
+        print()
+        time_training(args.train_timeout)
+
+
+if __name__ == "__main__":
+    main()
