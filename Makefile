@@ -13,7 +13,8 @@ PYBABEL := $(VENV)/bin/pybabel
 include chatbot/chatbot.mk
 
 .PHONY: help run test test-fast test-postgres setup venv assets db system-deps \
-        i18n-extract i18n-update i18n-compile i18n-check i18n-status benchmarks benchmark-insights benchmark-load clean
+        i18n-extract i18n-update i18n-compile i18n-check i18n-status benchmarks benchmark-insights benchmark-load \
+        benchmark-chat clean
 
 help:
 	@echo "make run    set up everything and start the portal and the assistant"
@@ -59,6 +60,10 @@ benchmark-load: venv assets
 	$(PY) benchmarks/page_weight.py
 
 # The commissioners' dashboard with 100,000 clients and 1,000,000 responses, SQLite then PostgreSQL.
+# The assistant through the portal: round trip at 1 and 10 conversations, memory, model size, training time.
+benchmark-chat: venv assets i18n-compile chatbot-model
+	$(PY) benchmarks/chat.py
+
 benchmark-insights: venv assets
 	$(PY) benchmarks/insights.py
 	scripts/with-throwaway-postgres $(PY) benchmarks/insights.py --postgres
