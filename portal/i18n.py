@@ -22,13 +22,19 @@ class Language:
     native_name: str  # the switcher names each language in itself
     english_name: str
     direction: str = "ltr"
+    babel_locale: str | None = None  # CLDR locale for dates and numbers when not the code
+
+    @property
+    def formatting_locale(self) -> str:
+        return self.babel_locale or self.code
 
 
 # The one place that lists the portal's languages (README: "Adding a language").
 LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in [
-        Language("en", "English", "English"),
+        # British conventions: "23 September 2027", as GOV.UK writes dates.
+        Language("en", "English", "English", babel_locale="en_GB"),
         # Sheffield's main languages after English (Census 2021) in census order. Somali is ninth,
         # after Panjabi and Kurdish: those two come next (README, "Adding a language").
         Language("ar", "العربية", "Arabic", "rtl"),
@@ -82,7 +88,7 @@ def best_language_for_request() -> str:
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(REPO_ROOT / "translations"))
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/London")
-    babel.init_app(app, locale_selector=lambda: current_language().code)
+    babel.init_app(app, locale_selector=lambda: current_language().formatting_locale)
 
     @app.url_value_preprocessor
     def _pull_lang(_endpoint, values):

@@ -4,7 +4,6 @@ tests/chatbot/test_personal_answers.py.)"""
 import datetime as dt
 
 import pytest
-from flask_babel import force_locale, format_date
 from sqlalchemy import select
 
 from portal.db import db
@@ -35,9 +34,10 @@ def test_the_next_review_comes_from_the_clients_own_plan_and_the_read_is_audited
     token, account = _grant(app, "client")
     response = _ask(client, "next-review", token)
     assert response.status_code == 200
-    with app.app_context(), app.test_request_context("/en/"), force_locale("en"):
+    with app.app_context():
         review = plans.open_review(plans.current_plan(db.session, account.client_id))
-        expected = format_date(review.scheduled_for or review.due_on, "long")
+        day = review.scheduled_for or review.due_on
+        expected = f"{day.day} {day:%B} {day.year}"  # British order, as on the pages
         audited = db.session.scalars(select(AuditEvent.action).where(
             AuditEvent.client_id == account.client_id, AuditEvent.actor_account_id == account.id)).all()
     text = response.get_json()["text"]

@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from cryptography.fernet import Fernet
 
 
 def test_root_redirects_to_the_language_the_browser_prefers(client):
@@ -85,6 +86,7 @@ def test_production_cookie_is_secure(database_url, monkeypatch):
 
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("ASSISTANT_GRANT_KEY", Fernet.generate_key().decode())
     app = create_app({"DATABASE_URL": database_url})
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
@@ -94,7 +96,18 @@ def test_production_refuses_to_start_without_a_secret(database_url, monkeypatch)
 
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setenv("ASSISTANT_GRANT_KEY", Fernet.generate_key().decode())
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"DATABASE_URL": database_url})
+
+
+def test_production_refuses_to_start_without_the_assistants_grant_key(database_url, monkeypatch):
+    from portal import create_app
+
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("ASSISTANT_GRANT_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="ASSISTANT_GRANT_KEY"):
         create_app({"DATABASE_URL": database_url})
 
 
