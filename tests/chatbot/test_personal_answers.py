@@ -106,7 +106,7 @@ def test_a_carer_without_the_arrangement_scope_hears_no_request_details(assistan
 
 def test_a_first_miss_offers_suggested_questions_that_work(assistant_portal):
     session = requests.Session()
-    reply = _chat(session, assistant_portal.base_url, "blorp fizzle wibble")
+    reply = _chat(session, assistant_portal.base_url, "?? ...")  # no words: no topic can claim it
     assert reply["suggestions"], reply
     follow_up = _chat(session, assistant_portal.base_url, reply["suggestions"][0]["question"])
     assert "/en/" in "\n".join(follow_up["texts"])  # a topic answer ends with its page

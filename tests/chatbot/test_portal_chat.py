@@ -36,7 +36,7 @@ def test_the_page_language_reaches_the_assistant(app, client, rasa_server):
 def test_a_first_miss_offers_suggested_questions_as_buttons_that_work_without_javascript(app, client, rasa_server):
     app.config["RASA_URL"] = rasa_server
     app.config["RASA_TIMEOUT_SECONDS"] = 10
-    html = client.post("/en/chat", data={"message": "blorp fizzle wibble"}).get_data(as_text=True)
+    html = client.post("/en/chat", data={"message": "?? ..."}).get_data(as_text=True)  # no words: a miss
     questions = re.findall(r'<button type="submit" name="message" value="([^"]+)"', html)
     assert len(questions) >= 2, html
     answer = client.post("/en/chat", data={"message": html_lib.unescape(questions[0])}).get_data(as_text=True)
