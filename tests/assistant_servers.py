@@ -10,11 +10,13 @@ only: nothing here imports chatbot/.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -90,30 +92,18 @@ def assistant_wiring() -> dict:
     return {"portal_port": _free_port(), "grant_key": Fernet.generate_key().decode()}
 
 
-@pytest.fixture(scope="session")
-def rasa_server(tmp_path_factory, assistant_wiring):
-    """Base URL (http://127.0.0.1:PORT) of a running Rasa server with its action server."""
-    require_rasa_build()
+@contextlib.contextmanager
+def serving(log_path: Path, **env: str) -> Iterator[str]:
+    """chatbot/bin/serve on free loopback ports with `env` added; yields Rasa's base URL
+    once Rasa and the action server both answer, and stops both afterwards."""
     rasa_port, actions_port = _free_port(), _free_port()
     while actions_port == rasa_port:
         actions_port = _free_port()
-    log_path = tmp_path_factory.mktemp("rasa") / "serve.log"
-    env = {
-        **os.environ,
-        "RASA_PORT": str(rasa_port),
-        "ACTIONS_PORT": str(actions_port),
-        "RASA_TELEMETRY_ENABLED": "false",
-        "PORTAL_URL": f"http://127.0.0.1:{assistant_wiring['portal_port']}",
-        "ASSISTANT_GRANT_KEY": assistant_wiring["grant_key"],
-    }
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", **env,
+           "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port)}
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [str(SERVE)],
-            cwd=REPO,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            [str(SERVE)], cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,  # own process group, killed as a whole
         )
     base_url = f"http://127.0.0.1:{rasa_port}"
@@ -122,21 +112,27 @@ def rasa_server(tmp_path_factory, assistant_wiring):
         while True:
             if proc.poll() is not None:
                 pytest.fail(
-                    f"chatbot/bin/serve exited with {proc.returncode} before it was ready:\n"
-                    + _tail(log_path),
+                    f"chatbot/bin/serve exited with {proc.returncode} before it was ready:\n" + _tail(log_path),
                     pytrace=False,
                 )
             if _answers(f"{base_url}/") and _answers(f"http://127.0.0.1:{actions_port}/health"):
                 break
             if time.monotonic() > deadline:
-                pytest.fail(
-                    f"Rasa was not ready after {READY_TIMEOUT} s:\n" + _tail(log_path),
-                    pytrace=False,
-                )
+                pytest.fail(f"Rasa was not ready after {READY_TIMEOUT} s:\n" + _tail(log_path), pytrace=False)
             time.sleep(0.5)
         yield base_url
     finally:
         _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def rasa_server(tmp_path_factory, assistant_wiring):
+    """Base URL (http://127.0.0.1:PORT) of a running Rasa server with its action server."""
+    require_rasa_build()
+    with serving(tmp_path_factory.mktemp("rasa") / "serve.log",
+                 PORTAL_URL=f"http://127.0.0.1:{assistant_wiring['portal_port']}",
+                 ASSISTANT_GRANT_KEY=assistant_wiring["grant_key"]) as base_url:
+        yield base_url
 
 
 def _tail(path: Path, lines: int = 40) -> str:

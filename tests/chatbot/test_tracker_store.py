@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import textwrap
 import time
@@ -22,7 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.chatbot.conftest import require_rasa_build
+from tests.assistant_servers import require_rasa_build, serving
 
 CHATBOT = Path(__file__).resolve().parents[2] / "chatbot"
 PYTHON = CHATBOT / ".venv" / "bin" / "python"
@@ -161,19 +159,6 @@ def test_serve_refuses_a_missing_endpoints_file():
     assert "no endpoints file" in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _up(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
-
-
 def test_serve_keeps_conversations_in_the_sql_store_named_by_rasa_endpoints(tmp_path):
     """chatbot/bin/serve with RASA_ENDPOINTS: the real Rasa writes the conversation into a
     SQL tracker store (SQLite here, PostgreSQL in production), which the purge then empties."""
@@ -188,33 +173,11 @@ def test_serve_keeps_conversations_in_the_sql_store_named_by_rasa_endpoints(tmp_
           dialect: sqlite
           db: {database}
     """))
-    rasa_port, actions_port = _free_port(), _free_port()
-    log = tmp_path / "serve.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([str(SERVE)], env=_env(RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port),
-                                                       RASA_ENDPOINTS=str(endpoints)),
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    base = f"http://127.0.0.1:{rasa_port}"
-    try:
-        deadline = time.monotonic() + 120
-        while not (_up(f"{base}/") and _up(f"http://127.0.0.1:{actions_port}/health")):
-            assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
-            assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
-            time.sleep(0.5)
+    with serving(tmp_path / "serve.log", **_env(RASA_ENDPOINTS=str(endpoints))) as base:
         sender = uuid.uuid4().hex
         reply = requests.post(f"{base}/webhooks/rest/webhook", timeout=30,
                               json={"sender": sender, "message": "what is level 1?", "metadata": {"language": "en"}})
         assert reply.ok and reply.json()
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-
     stored = json.loads(rasa_python(_with_arg(LIST, str(database))))
     assert list(stored) == [sender] and stored[sender] >= 4  # session start, user, bot, listen
     sqlite = {"TRACKER_DB_DIALECT": "sqlite", "TRACKER_DB_NAME": str(database)}
