@@ -1,12 +1,12 @@
 """Helpers the blueprints share."""
 from __future__ import annotations
 
-from flask import abort, g, request
+from flask import abort, g, request, session
 
 from ..access import carer_scope_of_current_view, current_account
 from ..db import db, reset_writing, set_writing
 from ..domain import records
-from ..models import Client, utcnow
+from ..models import Client, Role, utcnow
 
 
 def client_record(client_id: int, action: str, *, reads_only: bool = False) -> Client:
@@ -31,6 +31,8 @@ def client_record(client_id: int, action: str, *, reads_only: bool = False) -> C
         db.session.rollback()
         abort(404)
     db.session.commit()
+    if current_account().role == Role.carer:
+        session["acting_for"] = client.id  # whom the assistant's personal answers are about
     if reads_only:
         reset_writing(token)  # back to what the request's method says (portal.db)
     return client
