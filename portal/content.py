@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -20,7 +20,7 @@ from markdown.treeprocessors import Treeprocessor
 from .config import REPO_ROOT
 
 CONTENT_DIR = REPO_ROOT / "content"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"^(?=.{1,80}$)[a-z0-9]+(?:-[a-z0-9]+)*$")  # bounded: a long one is no file name
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
 _BLOCK = re.compile(r"^## (?P<title>.+?)\s*\{#(?P<id>[a-z0-9-]+)\}\s*$", re.M)
 
@@ -108,7 +108,7 @@ def parse(path: Path, lang: str) -> ContentPage:
     )
 
 
-@cache
+@lru_cache(maxsize=512)  # bounded: every unknown slug a visitor types is cached too
 def load_page(lang: str, slug: str, easy_read: bool = False) -> ContentPage | None:
     """The page in `lang`, or None. Slugs and languages are checked, never joined raw."""
     if not SLUG.match(slug) or not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?", lang):
