@@ -1,9 +1,11 @@
-"""Shared pieces for the benchmarks: a demo database, gunicorn on loopback, a closed-loop
-load generator and a table printer. Figures are printed, never asserted; all traffic goes
-to 127.0.0.1, bounded in time."""
+"""Shared pieces for the benchmarks: a demo database, gunicorn on loopback, a load generator
+(closed loop, or with a think time between a person's requests), a table printer and the
+conditions of a run (CPU left to us: other work on the machine shows). Figures are printed,
+never asserted; all traffic goes to 127.0.0.1, bounded in time."""
 from __future__ import annotations
 
 import os
+import random
 import re
 import signal
 import socket
@@ -39,6 +41,12 @@ def prepare_database(url: str | None = None) -> str:
     return url
 
 
+class ServerURL(str):
+    """The base URL of a server started here; `.pid` is its master process."""
+
+    pid: int
+
+
 @contextmanager
 def gunicorn(database_url: str, workers: int = 3, threads: int = 1):
     port = free_port()
@@ -49,7 +57,8 @@ def gunicorn(database_url: str, workers: int = 3, threads: int = 1):
         [sys.executable, "-m", "gunicorn", "portal.wsgi:app", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    base = ServerURL(f"http://127.0.0.1:{port}")
+    base.pid = process.pid
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -110,37 +119,113 @@ def _pct(values: list[float], p: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1] * 1000
 
 
-def run_load(base: str, scenario, *, concurrency: int, duration: float, warmup: float = 2.0, setup=None) -> Result:
-    """Closed loop: each of `concurrency` threads calls scenario(session, base) -> (label, ok)
-    until the deadline; calls during the warm-up are not counted."""
+def run_load(base: str, scenario, *, concurrency: int, duration: float, warmup: float = 2.0, setup=None,
+             think: tuple[float, float] | None = None, on_start=None) -> Result:
+    """Each of `concurrency` threads is one person: setup(session, base, index) once (signing
+    in), then scenario(session, base) -> (label, ok) until the deadline. The clock starts
+    when everyone is set up, so set-up work (password hashing) is not measured; calls during
+    the warm-up are not counted. Closed loop by default (the next request as soon as the
+    last answers: the saturation figure); with think=(low, high), each person pauses a
+    random low–high seconds after each answer, as people read a page (not counted).
+    on_start() is called when the clock starts."""
     result = Result(duration=duration)
     lock = threading.Lock()
-    start = time.monotonic()
-    measure_from, deadline = start + warmup, start + warmup + duration
+    clock: dict[str, float] = {}
+
+    def start_clock():
+        if on_start:
+            on_start()
+        start = time.monotonic()
+        clock["measure_from"], clock["deadline"] = start + warmup, start + warmup + duration
+
+    ready = threading.Barrier(concurrency, action=start_clock)
 
     def worker(index: int):
         session = requests.Session()
-        if setup:
-            setup(session, base, index)
-        while (now := time.monotonic()) < deadline:
+        try:
+            if setup:
+                setup(session, base, index)
+        except BaseException:
+            ready.abort()
+            raise
+        try:
+            ready.wait()
+        except threading.BrokenBarrierError:
+            return
+        pause = random.Random(f"think/{index}")
+        while (now := time.monotonic()) < clock["deadline"]:
             began = time.perf_counter()
             try:
                 label, ok = scenario(session, base)
             except requests.RequestException:
                 label, ok = "exception", False
             elapsed = time.perf_counter() - began
-            if now >= measure_from:
+            if now >= clock["measure_from"]:
                 with lock:
                     result.latencies[label].append(elapsed)
                     if not ok:
                         result.errors[label] += 1
+            if think:
+                time.sleep(max(0.0, min(pause.uniform(*think), clock["deadline"] - time.monotonic())))
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if ready.broken:
+        raise RuntimeError("a simulated person could not be set up (sign-in failed?)")
     return result
+
+
+class Conditions:
+    """What the machine gave a phase (Linux /proc): the share of all CPUs busy, the cores
+    the server's processes and this load generator used, and the load average. With other
+    work on the machine, the server gets less than the whole machine: read figures with it.
+    Pass `restart` as run_load's on_start to leave the set-up (signing in) out."""
+
+    def __init__(self, server_pid: int | None = None):
+        self.server_pid = server_pid
+        self._start = self._sample()
+
+    def _sample(self):
+        try:
+            with open("/proc/stat") as stat:
+                ticks = [int(v) for v in stat.readline().split()[1:]]
+            busy_total = (sum(ticks) - ticks[3] - ticks[4], sum(ticks))
+        except OSError:
+            busy_total = (0, 0)
+        mine = os.times()
+        return time.monotonic(), busy_total, self._server_seconds(), mine.user + mine.system
+
+    def _server_seconds(self) -> float:
+        if not self.server_pid:
+            return 0.0
+        total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+        try:
+            pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+        except OSError:
+            return 0.0
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if pid == self.server_pid or int(fields[1]) == self.server_pid:  # the master and its workers
+                total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
+    def line(self) -> str:
+        (t0, (b0, a0), s0, m0), (t1, (b1, a1), s1, m1) = self._start, self._sample()
+        wall = max(t1 - t0, 1e-9)
+        busy = f"machine CPU busy {100 * (b1 - b0) / (a1 - a0):.0f} % of {os.cpu_count()} cores" if a1 > a0 else "CPU use unknown"
+        server = f"; server used {(s1 - s0) / wall:.2f} cores" if self.server_pid else ""
+        return (f"conditions: {busy}{server}; load generator {(m1 - m0) / wall:.2f} cores; "
+                f"load average {os.getloadavg()[0]:.1f}")
+
+    def restart(self) -> None:
+        self._start = self._sample()
 
 
 def print_table(title: str, result: Result) -> None:
@@ -151,4 +236,5 @@ def print_table(title: str, result: Result) -> None:
 
 
 def header(workers: int) -> None:
-    print(f"cores: {os.cpu_count()}  gunicorn workers: {workers}  python: {sys.version.split()[0]}")
+    print(f"cores: {os.cpu_count()}  gunicorn workers: {workers}  python: {sys.version.split()[0]}  "
+          f"load average before: {os.getloadavg()[0]:.1f}")

@@ -1,13 +1,21 @@
 """The whole service under load: simulated people sign in once, then mix 60 % my-support and
 plan pages, 10 % goal ratings, 10 % feedback posts and 20 % public pages in several
-languages. Then the plan page alone and a minimal template page alone, at the same
-concurrency in the same run, for their ratio. Prints; asserts nothing. Loopback only.
+languages. Twice: closed loop (each person sends the next request as soon as the last one
+answers, no pause: the saturation figure, what the machine can do at most) and with a think
+time (each person reads for a random 1–5 s after each page, as people do: the realistic
+figure). Then the plan page alone and a minimal template page alone, closed loop at the same
+concurrency in the same run, for their ratio: the minimal page anonymous (as first defined) and
+signed in like the plan page's people. Prints; asserts nothing. Loopback only.
 
     .venv/bin/python benchmarks/load.py                       # SQLite, 50 users, 60 s a phase
     scripts/with-throwaway-postgres .venv/bin/python benchmarks/load.py --postgres
     make benchmark-load                                       # both
 
-Targets (issue): 0 errors, p95 < 300 ms, plan page req/s ÷ minimal page req/s ≥ 0.5.
+Targets (issue): 0 errors, p95 < 300 ms, plan page req/s ÷ minimal page req/s ≥ 0.5. With
+50 people and no pause, p95 < 300 ms needs well over 50 ÷ 0.3 s ≈ 170 mixed requests a second
+(Little's law), about 250 in practice: more than 2 shared cores give this app, hence the
+think-time figure too. Each phase prints its conditions: the CPU the server and this load
+generator used, and the machine's (others' work on a shared machine shows there).
 """
 from __future__ import annotations
 
@@ -16,7 +24,7 @@ import os
 import random
 import re
 
-from _harness import csrf_token, gunicorn, header, prepare_database, print_table, run_load, sign_in
+from _harness import Conditions, csrf_token, gunicorn, header, prepare_database, print_table, run_load, sign_in
 
 from portal.domain.demo import DEMO_ACCOUNTS
 
@@ -73,11 +81,25 @@ def only(path_for, label):
     return scenario
 
 
+def _phase(title, base, scenario, **kwargs):
+    conditions = Conditions(base.pid)
+    result = run_load(base, scenario, on_start=conditions.restart, **kwargs)
+    print_table(title, result)
+    print(conditions.line())
+    return result
+
+
+def _p95(result, label="all") -> float:
+    return next(row[4] for row in result.rows() if row[0] == label)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--think", type=float, nargs=2, default=(1.0, 5.0), metavar=("MIN", "MAX"),
+                        help="think time range in seconds for the realistic phase (default 1 5)")
     parser.add_argument("--postgres", action="store_true", help="use the cluster in TEST_DATABASE_URL")
     args = parser.parse_args()
     url = None
@@ -88,16 +110,34 @@ def main() -> None:
     header(args.workers)
     url = prepare_database(url)
     print(f"database: {url.split(':', 1)[0]}; {args.users} users; {args.duration:.0f} s a phase")
+    low, high = args.think
     with gunicorn(url, workers=args.workers) as base:
-        mix = run_load(base, mixed, concurrency=args.users, duration=args.duration, setup=setup)
-        print_table("Mixed use (60 % my support/plan, 10 % ratings, 10 % feedback, 20 % public pages)", mix)
-        plan = run_load(base, only(lambda s, b: f"{b}/en/clients/{s.person['client']}/plan", "plan page"),
-                        concurrency=args.users, duration=args.duration / 2, setup=setup)
-        print_table("The plan page alone", plan)
-        minimal = run_load(base, only(lambda s, b: f"{b}/en/status", "minimal page"),
-                           concurrency=args.users, duration=args.duration / 2)
-        print_table("A minimal template page alone", minimal)
-    print(f"\nratio plan page / minimal page (req/s): {plan.rps('plan page') / minimal.rps('minimal page'):.2f}")
+        mix = _phase("Mixed use, closed loop: no pause between requests (saturation)", base, mixed,
+                     concurrency=args.users, duration=args.duration, setup=setup)
+        real = _phase(f"Mixed use with a think time: each person pauses {low:g}–{high:g} s (random) after each page",
+                      base, mixed, concurrency=args.users, duration=args.duration, setup=setup, think=(low, high))
+        plan = _phase("The plan page alone, closed loop", base,
+                      only(lambda s, b: f"{b}/en/clients/{s.person['client']}/plan", "plan page"),
+                      concurrency=args.users, duration=args.duration / 2, setup=setup)
+        minimal = _phase("A minimal template page alone, closed loop (anonymous)", base,
+                         only(lambda s, b: f"{b}/en/status", "minimal page"),
+                         concurrency=args.users, duration=args.duration / 2)
+        # The same page for the same signed-in people as the plan phase: both then pay the
+        # session check against the database, so this ratio is the plan page's own work.
+        signed_in = _phase("The same minimal page alone, signed in, closed loop", base,
+                           only(lambda s, b: f"{b}/en/status", "minimal page, signed in"),
+                           concurrency=args.users, duration=args.duration / 2, setup=setup)
+    ratio = plan.rps("plan page") / minimal.rps("minimal page")
+    ratio_signed_in = plan.rps("plan page") / signed_in.rps("minimal page, signed in")
+    errors = sum(sum(r.errors.values()) for r in (mix, real, plan, minimal, signed_in))
+    print(f"\nratio plan page / minimal page (req/s): {ratio:.2f} "
+          f"(to the minimal page signed in: {ratio_signed_in:.2f})")
+    print("targets: "
+          f"errors {errors} ({'met' if errors == 0 else 'NOT met'}); "
+          f"p95 < 300 ms: closed loop {_p95(mix):.0f} ms ({'met' if _p95(mix) < 300 else 'not met'}), "
+          f"with think time {_p95(real):.0f} ms ({'met' if _p95(real) < 300 else 'NOT met'}); "
+          f"ratio ≥ 0.5: {ratio:.2f} ({'met' if ratio >= 0.5 else 'NOT met'}), "
+          f"signed in {ratio_signed_in:.2f} ({'met' if ratio_signed_in >= 0.5 else 'NOT met'})")
 
 
 if __name__ == "__main__":

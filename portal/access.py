@@ -12,11 +12,12 @@ from collections.abc import Callable
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 
-from .db import db
+from .db import db, reset_writing, set_writing
 from .models import Account, AccountStatus, CarerScope, Role, utcnow
 
 PUBLIC = "public"
 ANY_SIGNED_IN = "signed_in"
+SEEN_RESOLUTION_SECONDS = 60
 # The assistant's action server, with a chat's grant token: no session; the view checks the
 # token itself (portal.domain.assistant_grants), so no cookie can ever open it.
 ASSISTANT_GRANT = "assistant_grant"
@@ -74,7 +75,15 @@ def _load_account(app: Flask) -> Account | None:
         session.clear()
         g.session_timed_out = True
         return None
-    account = db.session.get(Account, account_id)
+    # A read, even on a POST, so it never waits for SQLite's write lock (portal.db); and it
+    # ends at once, whatever it finds: the view's own transaction then begins fresh (a write
+    # on SQLite cannot start from an older read snapshot once another writer has committed).
+    reading = set_writing(False)
+    try:
+        account = db.session.get(Account, account_id)
+        db.session.commit()
+    finally:
+        reset_writing(reading)
     if (
         account is None
         or account.status != AccountStatus.active
@@ -82,10 +91,11 @@ def _load_account(app: Flask) -> Account | None:
     ):
         session.clear()
         return None
-    session["seen"] = int(now.timestamp())
-    # End this read at once: the view's own transaction then begins fresh (a write on
-    # SQLite cannot start from an older read snapshot once another writer has committed).
-    db.session.commit()
+    # "Last seen" is rewritten at most once a minute (so the idle sign-out may come up to a
+    # minute early): the cookie is then re-signed and sent again once a minute, not with
+    # every response.
+    if int(now.timestamp()) - seen >= SEEN_RESOLUTION_SECONDS:
+        session["seen"] = int(now.timestamp())
     return account
 
 

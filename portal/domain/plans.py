@@ -137,14 +137,30 @@ def latest_rating(goal: Goal) -> GoalRating | None:
     return goal.ratings[-1] if goal.ratings else None
 
 
-def current_plan(session: Session, client_id: int) -> SupportPlan | None:
-    # The record pages show versions (with who wrote them), goals with ratings, reviews and
-    # the provider: load them together rather than one lazy query each.
+# Versions come in the plan's own query (joined: a plan has few), the other collections one
+# query each (joining two collections would multiply their rows).
+_PLAN_PARTS = {
+    "versions": lambda: joinedload(SupportPlan.versions),
+    "authors": lambda: joinedload(SupportPlan.versions).joinedload(SupportPlanVersion.written_by),
+    "goals": lambda: selectinload(SupportPlan.goals),
+    "ratings": lambda: selectinload(SupportPlan.goals).selectinload(Goal.ratings),
+    "reviews": lambda: selectinload(SupportPlan.reviews),
+    "provider": lambda: joinedload(SupportPlan.provider),
+}
+ALL_PARTS = ("authors", "ratings", "reviews", "provider")
+# What the busiest pages show. A goal's latest rating is kept on the goal by the rating
+# rule, so the support page never loads a goal's ratings (their number only grows).
+PLAN_PAGE_PARTS = ("authors",)  # the plan itself and its change history with who wrote it
+SUPPORT_PAGE_PARTS = ("versions", "goals", "reviews", "provider")
+
+
+def current_plan(session: Session, client_id: int, *, parts: tuple[str, ...] = ALL_PARTS) -> SupportPlan | None:
+    """The client's open plan with `parts` loaded up front (versions, authors = versions with
+    who wrote them, goals, ratings = goals with their ratings, reviews, provider) rather than
+    one lazy query per item. Anything else still loads when it is read."""
     return session.scalar(
         select(SupportPlan)
-        .options(selectinload(SupportPlan.versions).joinedload(SupportPlanVersion.written_by),
-                 selectinload(SupportPlan.goals).selectinload(Goal.ratings),
-                 selectinload(SupportPlan.reviews), joinedload(SupportPlan.provider))
+        .options(*(_PLAN_PARTS[part]() for part in parts))
         .where(SupportPlan.client_id == client_id, SupportPlan.ended_on.is_(None))
         .order_by(SupportPlan.started_on.desc())
         .limit(1)
@@ -399,12 +415,18 @@ def rate_goal(session: Session, goal: Goal, *, rating: int, note: str | None, by
               today: dt.date, now: dt.datetime) -> GoalRating:
     if rating not in GOAL_SCALE:
         raise PlanRuleError("rating_out_of_range")
+    if session.get_bind().dialect.name != "sqlite":
+        # Two ratings of one goal at once: lock its row and read its running figures afresh,
+        # or PostgreSQL (reading committed rows) loses a count. SQLite writes one at a time.
+        session.refresh(goal, with_for_update=True)
     if goal.status != GoalStatus.active:
         raise PlanRuleError("goal_not_active")
     _must_be_open(goal.plan)
-    entry = GoalRating(rating=rating, rated_by=rated_by, rated_by_account_id=by.id, rated_on=today,
+    # Linked through GoalRating.goal: a goal's ratings (only ever more of them) are not all
+    # loaded to add one; a collection already loaded gets the new rating appended.
+    entry = GoalRating(goal=goal, rating=rating, rated_by=rated_by, rated_by_account_id=by.id, rated_on=today,
                        note=(note or "").strip() or None, created_at=now)
-    goal.ratings.append(entry)
+    session.add(entry)
     if goal.first_rating is None:
         goal.first_rating = rating
     goal.latest_rating, goal.rating_count = rating, (goal.rating_count or 0) + 1

@@ -33,8 +33,8 @@ def _draft(client_id: int):
 @bp.get("/clients/<int:client_id>/support-arrangement")
 @audience(Role.client, Role.carer, carer_scope=CarerScope.arrangement)
 def start(client_id: int):
-    client = client_record(client_id, "view_arrangement")
-    plan = plans.current_plan(db.session, client.id)
+    client = client_record(client_id, "view_arrangement", reads_only=True)
+    plan = plans.current_plan(db.session, client.id, parts=())
     return render_template(
         "choice/start.html", client=client, plan=plan,
         open_request=choice.open_request(db.session, client.id),
@@ -165,7 +165,7 @@ def check(client_id: int):
 @bp.get("/clients/<int:client_id>/support-arrangement/requests/<reference>")
 @audience(Role.client, Role.carer, carer_scope=CarerScope.arrangement)
 def track(client_id: int, reference: str):
-    client = client_record(client_id, "view_arrangement")
+    client = client_record(client_id, "view_arrangement", reads_only=True)
     made = choice.by_reference(db.session, reference)
     if made is None or made.client_id != client.id:
         abort(404)

@@ -66,9 +66,9 @@ def public_form():
 @bp.route("/clients/<int:client_id>/feedback", methods=["GET", "POST"])
 @audience(Role.client, Role.carer)
 def signed_in_form(client_id: int):
-    client = client_record(client_id, "give_feedback")
+    client = client_record(client_id, "give_feedback", reads_only=True)
     account = current_account()
-    plan = plans.current_plan(db.session, client.id)
+    plan = plans.current_plan(db.session, client.id, parts=("provider",))
     is_carer = account.client_id != client.id
     form = SignedInFeedbackForm()
     about = [SelectChoice("service", _("The service in general"))]

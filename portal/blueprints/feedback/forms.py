@@ -56,7 +56,8 @@ for _question in survey.EQUALITY_QUESTIONS:
 class SignedInFeedbackForm(FeedbackForm):
     about = RadioField(_l("What is your feedback about?"), widget=RadioInput(), validators=[
         InputRequired(message=_l("Select what your feedback is about"))])
-    answering = RadioField(_l("Who is answering?"), widget=RadioInput(), validators=[Optional()])
+    # Its second choice names the client: rendered afresh each time, never kept (portal.forms).
+    answering = RadioField(_l("Who is answering?"), widget=RadioInput(memoise=False), validators=[Optional()])
 
 
 class PublicFeedbackForm(FeedbackForm):

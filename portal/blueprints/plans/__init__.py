@@ -56,8 +56,8 @@ def _page(template: str, client, **context):
 @bp.get("/clients/<int:client_id>/support")
 @audience(Role.client, Role.carer, Role.staff, carer_scope=CarerScope.plan)
 def my_support(client_id: int):
-    client = client_record(client_id, "view_support")
-    plan = plans.current_plan(db.session, client.id)
+    client = client_record(client_id, "view_support", reads_only=True)
+    plan = plans.current_plan(db.session, client.id, parts=plans.SUPPORT_PAGE_PARTS)
     supporting = carer_rules.people_supported(db.session, current_account()) if current_account().client_id == client.id else []
     return _page("plans/my_support.html", client, plan=plan, supporting=supporting)
 
@@ -65,8 +65,8 @@ def my_support(client_id: int):
 @bp.get("/clients/<int:client_id>/plan")
 @audience(Role.client, Role.carer, Role.staff, carer_scope=CarerScope.plan)
 def my_plan(client_id: int):
-    client = client_record(client_id, "view_plan")
-    plan = plans.current_plan(db.session, client.id)
+    client = client_record(client_id, "view_plan", reads_only=True)
+    plan = plans.current_plan(db.session, client.id, parts=plans.PLAN_PAGE_PARTS)
     return _page("plans/my_plan.html", client, plan=plan, form=_response_form(plan), done=request.args.get("done"))
 
 
@@ -117,8 +117,8 @@ def _tell_worker(worker, client) -> None:
 @bp.get("/clients/<int:client_id>/goals")
 @audience(Role.client, Role.carer, Role.staff, carer_scope=CarerScope.goals)
 def goals(client_id: int):
-    client = client_record(client_id, "view_goals")
-    plan = plans.current_plan(db.session, client.id)
+    client = client_record(client_id, "view_goals", reads_only=True)
+    plan = plans.current_plan(db.session, client.id, parts=("ratings",))
     return _page("plans/goals.html", client, plan=plan, rated=request.args.get("rated"))
 
 
@@ -132,7 +132,7 @@ def _goal_of(client, goal_id: int) -> Goal:
 @bp.route("/clients/<int:client_id>/goals/<int:goal_id>/rate", methods=["GET", "POST"])
 @audience(Role.client, Role.carer, Role.staff, carer_scope=CarerScope.goals)
 def rate_goal(client_id: int, goal_id: int):
-    client = client_record(client_id, "view_goals")
+    client = client_record(client_id, "view_goals", reads_only=True)
     goal = _goal_of(client, goal_id)
     form = RatingForm()
     if form.validate_on_submit():
@@ -153,14 +153,14 @@ def rate_goal(client_id: int, goal_id: int):
 @bp.get("/clients/<int:client_id>/reviews")
 @audience(Role.client, Role.carer, Role.staff, carer_scope=CarerScope.reviews)
 def reviews(client_id: int):
-    client = client_record(client_id, "view_reviews")
-    return _page("plans/reviews.html", client, plan=plans.current_plan(db.session, client.id))
+    client = client_record(client_id, "view_reviews", reads_only=True)
+    return _page("plans/reviews.html", client, plan=plans.current_plan(db.session, client.id, parts=("reviews",)))
 
 
 # -- Carers: only the client decides who acts for them, and what each may do ------------------
 
 def _own_record(client_id: int, action: str):
-    client = client_record(client_id, action)
+    client = client_record(client_id, action, reads_only=True)
     if current_account().client_id != client.id:
         abort(404)
     return client
