@@ -127,16 +127,18 @@ def run_load(base: str, scenario, *, concurrency: int, duration: float, warmup: 
     the warm-up are not counted. Closed loop by default (the next request as soon as the
     last answers: the saturation figure); with think=(low, high), each person pauses a
     random low–high seconds after each answer, as people read a page (not counted).
-    on_start() is called when the clock starts."""
+    on_start() is called when the counting starts, after the warm-up."""
     result = Result(duration=duration)
     lock = threading.Lock()
     clock: dict[str, float] = {}
+    timers: list[threading.Timer] = []
 
     def start_clock():
-        if on_start:
-            on_start()
         start = time.monotonic()
         clock["measure_from"], clock["deadline"] = start + warmup, start + warmup + duration
+        if on_start:
+            timers.append(threading.Timer(warmup, on_start))
+            timers[0].start()
 
     ready = threading.Barrier(concurrency, action=start_clock)
 
@@ -173,6 +175,8 @@ def run_load(base: str, scenario, *, concurrency: int, duration: float, warmup: 
         thread.start()
     for thread in threads:
         thread.join()
+    for timer in timers:
+        timer.join()
     if ready.broken:
         raise RuntimeError("a simulated person could not be set up (sign-in failed?)")
     return result
@@ -182,7 +186,7 @@ class Conditions:
     """What the machine gave a phase (Linux /proc): the share of all CPUs busy, the cores
     the server's processes and this load generator used, and the load average. With other
     work on the machine, the server gets less than the whole machine: read figures with it.
-    Pass `restart` as run_load's on_start to leave the set-up (signing in) out."""
+    Pass `restart` as run_load's on_start to leave the set-up (signing in) and warm-up out."""
 
     def __init__(self, server_pid: int | None = None):
         self.server_pid = server_pid
@@ -226,6 +230,11 @@ class Conditions:
 
     def restart(self) -> None:
         self._start = self._sample()
+
+    def server_ms_per(self, requests: int) -> float:
+        """The server's CPU per request since the start, in ms (less noisy than requests/s
+        when others use the machine: it does not depend on how much CPU was left to us)."""
+        return 1000 * (self._server_seconds() - self._start[2]) / max(requests, 1)
 
 
 def print_table(title: str, result: Result) -> None:

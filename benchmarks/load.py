@@ -86,6 +86,7 @@ def _phase(title, base, scenario, **kwargs):
     result = run_load(base, scenario, on_start=conditions.restart, **kwargs)
     print_table(title, result)
     print(conditions.line())
+    result.server_ms = conditions.server_ms_per(sum(len(values) for values in result.latencies.values()))
     return result
 
 
@@ -132,6 +133,9 @@ def main() -> None:
     errors = sum(sum(r.errors.values()) for r in (mix, real, plan, minimal, signed_in))
     print(f"\nratio plan page / minimal page (req/s): {ratio:.2f} "
           f"(to the minimal page signed in: {ratio_signed_in:.2f})")
+    print(f"server CPU per request: plan page {plan.server_ms:.1f} ms, minimal page {minimal.server_ms:.1f} ms, "
+          f"signed in {signed_in.server_ms:.1f} ms (ratios by CPU, whatever CPU others left us: "
+          f"{minimal.server_ms / plan.server_ms:.2f}, {signed_in.server_ms / plan.server_ms:.2f})")
     print("targets: "
           f"errors {errors} ({'met' if errors == 0 else 'NOT met'}); "
           f"p95 < 300 ms: closed loop {_p95(mix):.0f} ms ({'met' if _p95(mix) < 300 else 'not met'}), "

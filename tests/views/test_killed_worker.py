@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from portal.db import make_engine, writing
 from portal.domain import tally
