@@ -172,8 +172,10 @@ class PasswordInput(_Translated, gov.GovPasswordInput):
 
 
 def strip(value):
-    """A WTForms filter: trim text (other values pass through, e.g. an int from `obj=`)."""
-    return value.strip() if isinstance(value, str) else value
+    """A WTForms filter: trim text, and drop NUL characters (nobody types them, and
+    PostgreSQL cannot store them in text: such a post was a 503). Other values pass through,
+    e.g. an int from `obj=`."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 class DateRequired:
