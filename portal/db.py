@@ -16,8 +16,26 @@ from flask import g, request
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import scoped_session, sessionmaker
+from werkzeug.routing import IntegerConverter
 
 _writing = contextvars.ContextVar("writing", default=False)
+
+# Row ids are INTEGER columns. A bigger number in a URL or a form is no row, not a
+# "integer out of range" error from PostgreSQL (SQLite would just find nothing).
+MAX_ROW_ID = 2**31 - 1
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every route: a positive number that fits a row id, else 404."""
+
+    def __init__(self, url_map, fixed_digits=0, min=1, max=MAX_ROW_ID, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def posted_row_id(name: str) -> int:
+    """A row id from a form field, or 0 (which is no row) when it is missing or cannot be one."""
+    value = request.form.get(name, type=int) or 0
+    return value if 0 < value <= MAX_ROW_ID else 0
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -85,6 +103,7 @@ class Database:
         # One session per app context, like Flask-SQLAlchemy: requests and CLI commands alike.
         self.session = scoped_session(self._factory, scopefunc=lambda: id(g._get_current_object()))
         app.extensions["database"] = self
+        app.url_map.converters["int"] = RowIdConverter
 
         @app.before_request
         def _writes_begin_immediately():

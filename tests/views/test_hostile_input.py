@@ -176,3 +176,13 @@ def test_a_missing_or_stale_csrf_token_gets_a_friendly_page(client):
     assert "govuk-heading" in body and "Traceback" not in body
     stale = client.post("/en/feedback", data={"fft": "good", "csrf_token": "not-a-token"}, csrf=False)
     assert stale.status_code == 400 and "govuk-heading" in stale.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("number", ["2147483648", "99999999999999999999999", "٣" * 25])
+def test_a_row_id_too_big_for_the_database_is_no_row(client, sign_in, number):
+    # PostgreSQL refuses such a number for an INTEGER column ("out of range"); it must be a 404.
+    sign_in("staff")
+    for path in (f"/en/clients/{number}/plan", f"/en/staff/clients/{number}/plan", f"/en/clients/1/goals/{number}/rate"):
+        assert client.get(path).status_code == 404, path
+    assert client.post("/en/staff/safeguarding-alerts", data={"alert_id": number}).status_code == 404
+    assert client.post("/en/staff/feedback-text", data={"response_id": number, "action": "release"}).status_code == 404

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ...access import PUBLIC, audience, current_account
-from ...db import db
+from ...db import db, posted_row_id
 from ...domain import feedback, plans
 from ...domain.records import carer_access
 from ...limits import limiter
@@ -122,7 +122,7 @@ def share():
 def alerts():
     g.personal = True
     if request.method == "POST":
-        alert = db.session.get(SafeguardingAlert, request.form.get("alert_id", type=int) or 0)
+        alert = db.session.get(SafeguardingAlert, posted_row_id("alert_id"))
         if alert is None or alert.handled_at is not None:
             abort(404)
         feedback.handle_alert(db.session, alert, by=current_account(), notes=request.form.get("notes", ""), now=utcnow())
@@ -136,7 +136,7 @@ def alerts():
 def review_text():
     g.personal = True
     if request.method == "POST":
-        response = db.session.get(FeedbackResponse, request.form.get("response_id", type=int) or 0)
+        response = db.session.get(FeedbackResponse, posted_row_id("response_id"))
         if response is None:
             abort(404)
         if request.form.get("action") == "release":
