@@ -120,14 +120,15 @@ def _pct(values: list[float], p: int) -> float:
 
 
 def run_load(base: str, scenario, *, concurrency: int, duration: float, warmup: float = 2.0, setup=None,
-             think: tuple[float, float] | None = None, on_start=None) -> Result:
+             think: tuple[float, float] | None = None, on_start=None, between=None) -> Result:
     """Each of `concurrency` threads is one person: setup(session, base, index) once (signing
     in), then scenario(session, base) -> (label, ok) until the deadline. The clock starts
     when everyone is set up, so set-up work (password hashing) is not measured; calls during
     the warm-up are not counted. Closed loop by default (the next request as soon as the
     last answers: the saturation figure); with think=(low, high), each person pauses a
     random low–high seconds after each answer, as people read a page (not counted).
-    on_start() is called when the counting starts, after the warm-up."""
+    on_start() is called when the counting starts, after the warm-up; between(session, base),
+    if given, after each call, untimed (e.g. a new visitor taking the place of one who left)."""
     result = Result(duration=duration)
     lock = threading.Lock()
     clock: dict[str, float] = {}
@@ -169,6 +170,11 @@ def run_load(base: str, scenario, *, concurrency: int, duration: float, warmup: 
                         result.errors[label] += 1
             if think:
                 time.sleep(max(0.0, min(pause.uniform(*think), clock["deadline"] - time.monotonic())))
+            if between:
+                try:
+                    between(session, base)
+                except requests.RequestException:
+                    pass  # counted as an error by the next call, if the server is really in trouble
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
     for thread in threads:

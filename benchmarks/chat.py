@@ -2,9 +2,13 @@
 sends it (POST /<lang>/chat/messages, JSON, CSRF token in X-CSRFToken, session cookie from a
 page), at 1 and at 10 concurrent conversations, each its own session, mixing greetings,
 level questions, a question the assistant does not understand and one out of scope, in
-several languages. The same mix straight to Rasa's REST channel shows what the portal adds.
-Then the Rasa server's and the action server's resident memory, the model's size and the
-time to train the model (into a temporary directory). Prints; asserts nothing. Loopback only.
+several languages. A conversation is --messages long (10), sent back to back with no pause
+for reading or typing; then a new visitor (new session, a page first, untimed) starts the
+next one, so that 10 conversations are always going on. The same mix straight to Rasa's REST
+channel shows what the portal adds. Then how the round trip grows with the length of one
+conversation (why the portal starts a new one after CHAT_TURNS_PER_CONVERSATION messages),
+the Rasa server's and the action server's resident memory, the model's size and the time to
+train the model (into a temporary directory). Prints; asserts nothing. Loopback only.
 
     .venv/bin/python benchmarks/chat.py                   # 30 s a phase, then training
     .venv/bin/python benchmarks/chat.py --skip-training --duration 10
@@ -148,9 +152,15 @@ def server_memory(serve_pid: int) -> list[tuple[str, int, int, int]]:
 
 # --- conversations ---------------------------------------------------------------------
 def portal_setup(session: requests.Session, base: str, index: int) -> None:
-    """A new visitor: a page first (session cookie and the dialog's CSRF token)."""
     session.rng = random.Random(index)
-    language = MESSAGES[index % len(MESSAGES)][1]
+    new_portal_visitor(session, base)
+
+
+def new_portal_visitor(session: requests.Session, base: str) -> None:
+    """A page first (a new session cookie and the dialog's CSRF token), then a new chat."""
+    session.cookies.clear()
+    session.sent = 0
+    language = session.rng.choice(MESSAGES)[1]
     session.csrf = csrf_token(session.get(f"{base}/{language}/").text)
     if not session.csrf:
         raise RuntimeError("no CSRF token on the home page")
@@ -158,6 +168,7 @@ def portal_setup(session: requests.Session, base: str, index: int) -> None:
 
 def portal_message(session: requests.Session, base: str):
     label, language, message = session.rng.choice(MESSAGES)
+    session.sent += 1
     response = session.post(f"{base}/{language}/chat/messages", json={"message": message},
                             headers={"X-CSRFToken": session.csrf, "Referer": f"{base}/{language}/"})
     ok = response.status_code == 200
@@ -170,11 +181,16 @@ def portal_message(session: requests.Session, base: str):
 
 def rasa_setup(session: requests.Session, base: str, index: int) -> None:
     session.rng = random.Random(index)
-    session.sender = uuid.uuid4().hex
+    new_rasa_conversation(session, base)
+
+
+def new_rasa_conversation(session: requests.Session, base: str) -> None:
+    session.sender, session.sent = uuid.uuid4().hex, 0
 
 
 def rasa_message(session: requests.Session, base: str):
     label, language, message = session.rng.choice(MESSAGES)
+    session.sent += 1
     response = session.post(f"{base}/webhooks/rest/webhook", timeout=30, json={
         "sender": session.sender, "message": message, "metadata": {"language": language}})
     return label, response.status_code == 200 and bool(response.json())
@@ -189,6 +205,30 @@ def print_chat_table(title: str, result: Result) -> None:
                   else result.latencies[label])
         mean = statistics.fmean(values) * 1000 if values else float("nan")
         print(f"{label:<28}{count:>7}{rate:>8.1f}{mean:>9.1f}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}{errors:>8}")
+
+
+def after_each(start_next, length: int):
+    """run_load's `between`: once a conversation has `length` messages, the next one starts."""
+    def between(session: requests.Session, base: str) -> None:
+        if session.sent >= length:
+            start_next(session, base)
+    return between
+
+
+def conversation_growth(rasa_url: str, lengths=(1, 10, 40, 100, 200)) -> None:
+    """One conversation straight to Rasa, message after message: the round trip at some lengths
+    (median of the 5 messages ending there)."""
+    session = requests.Session()
+    rasa_setup(session, rasa_url, 0)
+    times: list[float] = []
+    for _ in range(max(lengths)):
+        began = time.perf_counter()
+        rasa_message(session, rasa_url)
+        times.append(time.perf_counter() - began)
+    figures = ", ".join(f"message {n}: {statistics.median(times[max(0, n - 5):n]) * 1000:.0f} ms" for n in lengths)
+    print(f"\nOne conversation straight to Rasa, one message at a time: {figures}")
+    print("(Rasa reads the whole conversation back for every message; the portal starts a new one "
+          "after CHAT_TURNS_PER_CONVERSATION messages, 40 by default)")
 
 
 # --- training --------------------------------------------------------------------------
@@ -230,6 +270,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=30, help="seconds a phase (through the portal)")
     parser.add_argument("--conversations", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--messages", type=int, default=10, help="messages in a conversation")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--skip-training", action="store_true", help="do not time a training")
     parser.add_argument("--skip-direct", action="store_true", help="do not measure Rasa's REST channel alone")
@@ -256,15 +297,16 @@ def main() -> None:
         with gunicorn(database, workers=args.workers) as base:
             for count in args.conversations:
                 result = run_load(base, portal_message, concurrency=count, duration=args.duration,
-                                  setup=portal_setup)
-                print_chat_table(f"Through the portal, {count} concurrent conversation(s), {args.duration:.0f} s "
-                                 f"(POST /<lang>/chat/messages)", result)
+                                  setup=portal_setup, between=after_each(new_portal_visitor, args.messages))
+                print_chat_table(f"Through the portal, {count} concurrent conversation(s) of {args.messages} "
+                                 f"messages, {args.duration:.0f} s (POST /<lang>/chat/messages)", result)
         if not args.skip_direct:
             for count in args.conversations:
                 result = run_load(rasa_url, rasa_message, concurrency=count, duration=args.duration / 2,
-                                  setup=rasa_setup)
-                print_chat_table(f"Rasa's REST channel directly, {count} concurrent conversation(s), "
-                                 f"{args.duration / 2:.0f} s", result)
+                                  setup=rasa_setup, between=after_each(new_rasa_conversation, args.messages))
+                print_chat_table(f"Rasa's REST channel directly, {count} concurrent conversation(s) of "
+                                 f"{args.messages} messages, {args.duration / 2:.0f} s", result)
+            conversation_growth(rasa_url)
         print("\nresident memory after the benchmark (from /proc):")
         for which, pid, rss, peak in server_memory(assistant.pid):
             print(f"  {which:<34} {rss / 1024:>7.0f} MB   (peak {peak / 1024:.0f} MB)")

@@ -92,6 +92,7 @@ def load_config(instance_path: str) -> dict:
         # Assistant (Rasa REST channel on loopback).
         "RASA_URL": os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
         "RASA_TIMEOUT_SECONDS": float(os.environ.get("RASA_TIMEOUT_SECONDS", "3")),
+        "CHAT_TURNS_PER_CONVERSATION": _int("CHAT_TURNS_PER_CONVERSATION", 40),
         # Personal answers: the key the action server shares (a Fernet key) and how long a
         # chat's grant lives after the person's latest message.
         "ASSISTANT_GRANT_KEY": assistant_key,

@@ -41,3 +41,19 @@ def test_a_first_miss_offers_suggested_questions_as_buttons_that_work_without_ja
     assert len(questions) >= 2, html
     answer = client.post("/en/chat", data={"message": html_lib.unescape(questions[0])}).get_data(as_text=True)
     assert "Sorry, I did not understand" not in answer and "the assistant is not available" not in answer
+
+
+def test_a_long_chat_goes_on_as_a_new_conversation_with_the_assistant(app, client, rasa_server):
+    # Rasa re-reads the whole conversation for every message, so the portal bounds its length.
+    app.config["RASA_URL"] = rasa_server
+    app.config["RASA_TIMEOUT_SECONDS"] = 10
+    app.config["CHAT_TURNS_PER_CONVERSATION"] = 2
+
+    def reply(message):
+        return client.post("/en/chat", data={"message": message}).get_data(as_text=True)
+
+    first, second, third = reply("?? ..."), reply("?? ..."), reply("?? ...")
+    assert "Sorry, I still did not understand" not in first
+    assert "Sorry, I still did not understand" in second  # a second miss in the same conversation
+    assert "Sorry, I still did not understand" not in third  # a new conversation: a first miss again
+    assert "12 months" in reply("what is level 1?")

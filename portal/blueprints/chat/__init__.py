@@ -35,19 +35,24 @@ class ChatForm(PortalForm):
     )
 
 
-def _sender_id() -> str:
-    # A random conversation id; nothing about the person goes to the assistant.
-    if "chat_id" not in session:
+def _sender_id_for_next_message() -> str:
+    """The conversation id this message goes to Rasa with: random, nothing about the person.
+    A long chat goes on in a fresh conversation: Rasa re-reads a whole conversation for each
+    message (its time grows with the length, on one event loop shared by everyone), and
+    need not keep more of it."""
+    if "chat_id" not in session or session.get("chat_turns", 0) >= current_app.config["CHAT_TURNS_PER_CONVERSATION"]:
         session["chat_id"] = secrets.token_hex(16)
+        session["chat_turns"] = 0
+    session["chat_turns"] += 1
     return session["chat_id"]
 
 
-def _sealed_grant() -> str | None:
+def _sealed_grant(chat_id: str) -> str | None:
     account = g.get("account")
     if account is None:
         return None
     config = current_app.config
-    token = assistant_grants.issue(db.session, chat_id=_sender_id(), account=account, now=utcnow(),
+    token = assistant_grants.issue(db.session, chat_id=chat_id, account=account, now=utcnow(),
                                    minutes=config["ASSISTANT_GRANT_MINUTES"], acting_for=session.get("acting_for"))
     # Committed before Rasa is called: the action server's request back to the portal must
     # find the grant, and must not wait on this request's write lock.
@@ -56,9 +61,10 @@ def _sealed_grant() -> str | None:
 
 
 def _ask(message: str) -> assistant.ChatReply:
+    chat_id = _sender_id_for_next_message()
     return assistant.ask(
-        rasa_url=current_app.config["RASA_URL"], sender=_sender_id(), message=message, language=g.lang,
-        timeout=current_app.config["RASA_TIMEOUT_SECONDS"], sealed_grant=_sealed_grant(),
+        rasa_url=current_app.config["RASA_URL"], sender=chat_id, message=message, language=g.lang,
+        timeout=current_app.config["RASA_TIMEOUT_SECONDS"], sealed_grant=_sealed_grant(chat_id),
     )
 
 
