@@ -185,8 +185,8 @@ def test_out_of_scope_question(rasa_server, message, language, expected):
 
 
 def test_first_miss_asks_to_rephrase_with_topics_then_a_second_miss_points_to_a_person(rasa_server):
-    # "/nlu_fallback" sets the intent directly (Rasa's "/intent" shortcut), so the
-    # nlu_fallback rule runs the custom action_default_fallback on the action server.
+    # "/nlu_fallback" sets the intent directly (Rasa's "/intent" shortcut): the nlu_fallback
+    # rules (chatbot/data/rules.yml) answer from the conversation's previous reply.
     sender = uuid.uuid4().hex
     first = send(rasa_server, sender, "/nlu_fallback")
     assert "try asking in a different way" in first[0]["text"]
