@@ -70,7 +70,7 @@ benchmark-insights: venv assets
 
 ## Translations (Babel catalogs in translations/)
 i18n-extract: venv
-	@$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k N_ --omit-header --sort-output \
+	@$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k N_ --omit-header --sort-output --add-location=file \
 		--no-wrap -o translations/messages.pot portal >/dev/null 2>&1
 
 i18n-update: i18n-extract

@@ -26,7 +26,7 @@ TAG = re.compile(r"</?[a-z][a-z0-9]*")
 def extract(target: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "-k", "N_", "--omit-header", "--sort-output", "--no-wrap",
+         "-k", "_l", "-k", "lazy_gettext", "-k", "N_", "--omit-header", "--sort-output", "--no-wrap", "--add-location=file",
          "-o", str(target), "portal"],
         cwd=ROOT, check=True, capture_output=True,
     )
