@@ -47,6 +47,18 @@ class ServerURL(str):
     pid: int
 
 
+def stop_process_group(process: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop a server started with start_new_session=True and everything it started: SIGTERM
+    to its process group, SIGKILL after `timeout` seconds."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 @contextmanager
 def gunicorn(database_url: str, workers: int = 3, threads: int = 1):
     port = free_port()
@@ -72,11 +84,7 @@ def gunicorn(database_url: str, workers: int = 3, threads: int = 1):
             time.sleep(0.2)
         yield base
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop_process_group(process, timeout=10)
 
 
 def sign_in(session: requests.Session, base: str, email: str, password: str) -> None:

@@ -21,7 +21,6 @@ import argparse
 import os
 import random
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -31,7 +30,8 @@ import uuid
 from pathlib import Path
 
 import requests
-from _harness import ROOT, Result, csrf_token, free_port, gunicorn, header, prepare_database, run_load
+from _harness import (ROOT, Result, csrf_token, free_port, gunicorn, header, prepare_database, run_load,
+                      stop_process_group)
 from cryptography.fernet import Fernet
 
 CHATBOT = ROOT / "chatbot"
@@ -96,16 +96,6 @@ def wait_for_assistant(process: subprocess.Popen, rasa_url: str, actions_port: i
             tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-30:])
             raise RuntimeError(f"chatbot/bin/serve did not start:\n{tail}")
         time.sleep(0.5)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def _proc(pid: int, name: str) -> str:
@@ -312,7 +302,7 @@ def main() -> None:
             print(f"  {which:<34} {rss / 1024:>7.0f} MB   (peak {peak / 1024:.0f} MB)")
         print(f"load average after: {load_average()}")
     finally:
-        stop(assistant)
+        stop_process_group(assistant)
         shutil.rmtree(workdir, ignore_errors=True)
         if database and database.startswith("sqlite:///"):  # the temporary demo database
             folder = Path(database.removeprefix("sqlite:///")).parent

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -22,6 +20,8 @@ from pathlib import Path
 import pytest
 import requests
 from cryptography.fernet import Fernet
+
+from tests.processes import free_port, stop_process_group
 
 REPO = Path(__file__).resolve().parents[1]
 CHATBOT = REPO / "chatbot"
@@ -42,34 +42,11 @@ def require_rasa_build(model: bool = True) -> None:
         )
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _answers(url: str) -> bool:
     try:
         return requests.get(url, timeout=2).status_code == 200
     except requests.RequestException:
         return False
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop chatbot/bin/serve and both servers (they share its process group)."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            pass
-        except ProcessLookupError:
-            return
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # stragglers, if any
-    except ProcessLookupError:
-        pass
-    proc.wait()
 
 
 @pytest.fixture(scope="session")
@@ -89,16 +66,16 @@ def rasa_model() -> Path:
 @pytest.fixture(scope="session")
 def assistant_wiring() -> dict:
     """The port a live portal for the action server will use, and the grant key both share."""
-    return {"portal_port": _free_port(), "grant_key": Fernet.generate_key().decode()}
+    return {"portal_port": free_port(), "grant_key": Fernet.generate_key().decode()}
 
 
 @contextlib.contextmanager
 def serving(log_path: Path, **env: str) -> Iterator[str]:
     """chatbot/bin/serve on free loopback ports with `env` added; yields Rasa's base URL
     once Rasa and the action server both answer, and stops both afterwards."""
-    rasa_port, actions_port = _free_port(), _free_port()
+    rasa_port, actions_port = free_port(), free_port()
     while actions_port == rasa_port:
-        actions_port = _free_port()
+        actions_port = free_port()
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", **env,
            "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port)}
     with open(log_path, "wb") as log:
@@ -122,7 +99,7 @@ def serving(log_path: Path, **env: str) -> Iterator[str]:
             time.sleep(0.5)
         yield base_url
     finally:
-        _stop(proc)
+        stop_process_group(proc)
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,6 @@ import random
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -48,6 +47,7 @@ from portal.models import (
     AuditEvent, EqualityMonitoring, FeedbackResponse, FeedbackTally, Goal, GoalRating, GoalStatus, SupportPlan,
     SupportPlanVersion,
 )
+from tests.processes import free_port, stop_process_group
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT = next(a for a in DEMO_ACCOUNTS if a.role == "client")
@@ -107,12 +107,6 @@ def post_worker_init(worker):
 '''
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Server:
     base: str
@@ -165,7 +159,7 @@ class Server:
 
 @pytest.fixture
 def server(database_url, tmp_path):
-    port = _free_port()
+    port = free_port()
     config = tmp_path / "kill_points.py"
     config.write_text(KILL_POINTS_CONFIG)
     points = tmp_path / "points"
@@ -186,12 +180,7 @@ def server(database_url, tmp_path):
         running.wait_ready()
         yield running
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process_group(process, timeout=10)
 
 
 def _csrf(html: str) -> str:
