@@ -196,6 +196,31 @@ def run_load(base: str, scenario, *, concurrency: int, duration: float, warmup: 
     return result
 
 
+def proc_text(pid: int, name: str) -> str:
+    """/proc/<pid>/<name>, or "" when the process has gone."""
+    try:
+        return (Path("/proc") / str(pid) / name).read_text(errors="replace")
+    except OSError:
+        return ""
+
+
+def descendants(root: int) -> list[int]:
+    """The processes `root` started, and theirs, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            stat = proc_text(int(entry.name), "stat")
+            if stat:
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
 class Conditions:
     """What the machine gave a phase (Linux /proc): the share of all CPUs busy, the cores
     the server's processes and this load generator used, and the load average. With other
@@ -217,20 +242,14 @@ class Conditions:
         return time.monotonic(), busy_total, self._server_seconds(), mine.user + mine.system
 
     def _server_seconds(self) -> float:
+        """CPU seconds (user + system) of the server: its master and its workers."""
         if not self.server_pid:
             return 0.0
         total, tick = 0.0, os.sysconf("SC_CLK_TCK")
-        try:
-            pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
-        except OSError:
-            return 0.0
-        for pid in pids:
-            try:
-                with open(f"/proc/{pid}/stat") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if pid == self.server_pid or int(fields[1]) == self.server_pid:  # the master and its workers
+        for pid in [self.server_pid, *descendants(self.server_pid)]:
+            stat = proc_text(pid, "stat")
+            if stat:
+                fields = stat.rsplit(")", 1)[1].split()
                 total += (int(fields[11]) + int(fields[12])) / tick
         return total
 

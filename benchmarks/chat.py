@@ -30,8 +30,8 @@ import uuid
 from pathlib import Path
 
 import requests
-from _harness import (ROOT, Result, csrf_token, free_port, gunicorn, header, prepare_database, run_load,
-                      stop_process_group)
+from _harness import (ROOT, Result, csrf_token, descendants, free_port, gunicorn, header, prepare_database,
+                      proc_text, run_load, stop_process_group)
 from cryptography.fernet import Fernet
 
 CHATBOT = ROOT / "chatbot"
@@ -98,41 +98,18 @@ def wait_for_assistant(process: subprocess.Popen, rasa_url: str, actions_port: i
         time.sleep(0.5)
 
 
-def _proc(pid: int, name: str) -> str:
-    try:
-        return (Path("/proc") / str(pid) / name).read_text(errors="replace")
-    except OSError:
-        return ""
-
-
 def _status_kb(pid: int, field: str) -> int:
-    for line in _proc(pid, "status").splitlines():
+    for line in proc_text(pid, "status").splitlines():
         if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
 
 
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            stat = _proc(int(entry.name), "stat")
-            if stat:
-                ppid = int(stat.rsplit(")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], list(children.get(root, []))
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, []))
-    return found
-
-
 def server_memory(serve_pid: int) -> list[tuple[str, int, int, int]]:
     """(which, pid, RSS kB, peak RSS kB) for the Rasa server and the action server."""
     rows = []
-    for pid in _descendants(serve_pid):
-        command = _proc(pid, "cmdline").replace("\0", " ")
+    for pid in descendants(serve_pid):
+        command = proc_text(pid, "cmdline").replace("\0", " ")
         if "rasa" not in command or " run" not in command:
             continue
         which = "action server (rasa run actions)" if " run actions" in command else "Rasa server (rasa run)"
