@@ -4,7 +4,6 @@ SQLite is the embedded default. Several gunicorn workers share the file, so ever
 connection gets WAL, a busy timeout and foreign keys, and a transaction that will write
 starts with BEGIN IMMEDIATE: a deferred transaction that later tries to write can fail at
 once with "database is locked" instead of waiting for the busy timeout.
-
 """
 from __future__ import annotations
 
