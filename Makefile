@@ -59,11 +59,11 @@ benchmark-load: venv assets
 	scripts/with-throwaway-postgres $(PY) benchmarks/load.py --postgres
 	$(PY) benchmarks/page_weight.py
 
-# The commissioners' dashboard with 100,000 clients and 1,000,000 responses, SQLite then PostgreSQL.
 # The assistant through the portal: round trip at 1 and 10 conversations, memory, model size, training time.
 benchmark-chat: venv assets i18n-compile chatbot-model
 	$(PY) benchmarks/chat.py
 
+# The commissioners' dashboard with 100,000 clients and 1,000,000 responses, SQLite then PostgreSQL.
 benchmark-insights: venv assets
 	$(PY) benchmarks/insights.py
 	scripts/with-throwaway-postgres $(PY) benchmarks/insights.py --postgres
