@@ -11,7 +11,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from . import access, assets, errors, forms, i18n, labels, logs, rendering, security
 from .config import load_config
-from .db import db
+from .db import RowIdConverter, db
 from .limits import limiter
 
 csrf = CSRFProtect()
@@ -54,6 +54,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from .blueprints import auth, chat, choice, feedback, insights, pages, plans, providers, staff
 
+    app.url_map.converters["int"] = RowIdConverter  # before any route: ids beyond INTEGER are a 404
     for module in (pages, auth, plans, staff, providers, choice, feedback, insights, chat):
         app.register_blueprint(module.bp, url_prefix="/<lang>")
 

@@ -102,7 +102,6 @@ class Database:
         # One session per app context, like Flask-SQLAlchemy: requests and CLI commands alike.
         self.session = scoped_session(self._factory, scopefunc=lambda: id(g._get_current_object()))
         app.extensions["database"] = self
-        app.url_map.converters["int"] = RowIdConverter
 
         @app.before_request
         def _writes_begin_immediately():
