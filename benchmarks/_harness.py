@@ -108,9 +108,9 @@ class Result:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
-    def rows(self):
+    def rows(self, total: bool = True):
         labels = sorted(set(self.latencies) | set(self.errors))
-        for label in labels + ["all"]:
+        for label in labels + (["all"] if total else []):
             values = [v for vs in self.latencies.values() for v in vs] if label == "all" else self.latencies[label]
             errors = sum(self.errors.values()) if label == "all" else self.errors[label]
             yield label, len(values), len(values) / self.duration, _pct(values, 50), _pct(values, 95), _pct(values, 99), errors
@@ -130,7 +130,9 @@ def _pct(values: list[float], p: int) -> float:
 def run_load(base: str, scenario, *, concurrency: int, duration: float, warmup: float = 2.0, setup=None,
              think: tuple[float, float] | None = None, on_start=None, between=None) -> Result:
     """Each of `concurrency` threads is one person: setup(session, base, index) once (signing
-    in), then scenario(session, base) -> (label, ok) until the deadline. The clock starts
+    in), then scenario(session, base) until the deadline. A scenario returns (label, ok),
+    timed as a whole, or a list of (label, ok, seconds), one per HTTP request it timed itself
+    (see `timed`), so an action of two requests counts as two. The clock starts
     when everyone is set up, so set-up work (password hashing) is not measured; calls during
     the warm-up are not counted. Closed loop by default (the next request as soon as the
     last answers: the saturation figure); with think=(low, high), each person pauses a
@@ -167,15 +169,16 @@ def run_load(base: str, scenario, *, concurrency: int, duration: float, warmup: 
         while (now := time.monotonic()) < clock["deadline"]:
             began = time.perf_counter()
             try:
-                label, ok = scenario(session, base)
+                outcome = scenario(session, base)
             except requests.RequestException:
-                label, ok = "exception", False
-            elapsed = time.perf_counter() - began
+                outcome = ("exception", False)
+            calls = outcome if isinstance(outcome, list) else [(*outcome, time.perf_counter() - began)]
             if now >= clock["measure_from"]:
                 with lock:
-                    result.latencies[label].append(elapsed)
-                    if not ok:
-                        result.errors[label] += 1
+                    for label, ok, elapsed in calls:
+                        result.latencies[label].append(elapsed)
+                        if not ok:
+                            result.errors[label] += 1
             if think:
                 time.sleep(max(0.0, min(pause.uniform(*think), clock["deadline"] - time.monotonic())))
             if between:
@@ -194,6 +197,15 @@ def run_load(base: str, scenario, *, concurrency: int, duration: float, warmup: 
     if ready.broken:
         raise RuntimeError("a simulated person could not be set up (sign-in failed?)")
     return result
+
+
+def timed(calls: list, label: str, ok, send):
+    """Send one request (`send()`), time it, and add (label, ok(response), seconds) to
+    `calls`, the list a scenario returns; returns the response."""
+    began = time.perf_counter()
+    response = send()
+    calls.append((label, ok(response), time.perf_counter() - began))
+    return response
 
 
 def proc_text(pid: int, name: str) -> str:
@@ -239,9 +251,9 @@ class Conditions:
         except OSError:
             busy_total = (0, 0)
         mine = os.times()
-        return time.monotonic(), busy_total, self._server_seconds(), mine.user + mine.system
+        return time.monotonic(), busy_total, self.server_seconds(), mine.user + mine.system
 
-    def _server_seconds(self) -> float:
+    def server_seconds(self) -> float:
         """CPU seconds (user + system) of the server: its master and its workers."""
         if not self.server_pid:
             return 0.0
@@ -264,16 +276,11 @@ class Conditions:
     def restart(self) -> None:
         self._start = self._sample()
 
-    def server_ms_per(self, requests: int) -> float:
-        """The server's CPU per request since the start, in ms (less noisy than requests/s
-        when others use the machine: it does not depend on how much CPU was left to us)."""
-        return 1000 * (self._server_seconds() - self._start[2]) / max(requests, 1)
 
-
-def print_table(title: str, result: Result) -> None:
+def print_table(title: str, result: Result, total: bool = True) -> None:
     print(f"\n{title}")
     print(f"{'page':<28}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    for label, count, rps, p50, p95, p99, errors in result.rows():
+    for label, count, rps, p50, p95, p99, errors in result.rows(total):
         print(f"{label:<28}{count:>9}{rps:>9.1f}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}{errors:>8}")
 
 

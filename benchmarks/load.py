@@ -3,19 +3,23 @@ plan pages, 10 % goal ratings, 10 % feedback posts and 20 % public pages in seve
 languages. Twice: closed loop (each person sends the next request as soon as the last one
 answers, no pause: the saturation figure, what the machine can do at most) and with a think
 time (each person reads for a random 1–5 s after each page, as people do: the realistic
-figure). Then the plan page alone and a minimal template page alone, closed loop at the same
-concurrency in the same run, for their ratio: the minimal page anonymous (as first defined) and
-signed in like the plan page's people. Prints; asserts nothing. Loopback only.
+figure). Each HTTP request is timed and counted on its own: rating a goal or sending
+feedback is two (the form, then sending it). Then the plan page against a minimal template
+page, closed loop at the same concurrency, everyone taking turns on the same page (10 s
+each) so that the three share the machine's ups and downs: the plan page, the minimal page
+anonymous (as first defined) and the minimal page signed in like the plan page's people
+(who then both pay the session check against the database). Prints; asserts nothing.
+Loopback only.
 
     .venv/bin/python benchmarks/load.py                       # SQLite, 50 users, 60 s a phase
     scripts/with-throwaway-postgres .venv/bin/python benchmarks/load.py --postgres
     make benchmark-load                                       # both
 
 Targets (issue): 0 errors, p95 < 300 ms, plan page req/s ÷ minimal page req/s ≥ 0.5. With
-50 people and no pause, p95 < 300 ms needs well over 50 ÷ 0.3 s ≈ 170 mixed requests a second
-(Little's law), about 250 in practice: more than 2 shared cores give this app, hence the
-think-time figure too. Each phase prints its conditions: the CPU the server and this load
-generator used, and the machine's (others' work on a shared machine shows there).
+50 people and no pause, p95 < 300 ms needs well over 50 ÷ 0.3 s ≈ 170 requests a second
+(Little's law), hence the think-time figure too. Each phase prints its conditions: the CPU
+the server and this load generator used, and the machine's (others' work on a shared
+machine shows there); the ratio phase also prints the server's CPU per request of each page.
 """
 from __future__ import annotations
 
@@ -23,8 +27,12 @@ import argparse
 import os
 import random
 import re
+import threading
+import time
 
-from _harness import Conditions, csrf_token, gunicorn, header, prepare_database, print_table, run_load, sign_in
+import requests
+
+from _harness import Conditions, csrf_token, gunicorn, header, prepare_database, print_table, run_load, sign_in, timed
 
 from portal.domain.demo import DEMO_ACCOUNTS
 
@@ -47,38 +55,106 @@ def setup(session, base, index):
     session.rng = random.Random(index)
 
 
+def ok(response) -> bool:
+    return response.status_code == 200
+
+
+def moved(response) -> bool:  # a form sent and accepted: redirected to the next page
+    return response.status_code in (302, 303)
+
+
 def mixed(session, base):
-    rng, person = session.rng, session.person
+    """One step of a person's visit; each HTTP request is timed and counted on its own."""
+    rng, person, calls = session.rng, session.person, []
     roll = rng.random()
     if roll < 0.6:
         section = rng.choice(["support", "plan"])
-        response = session.get(f"{base}/en/clients/{person['client']}/{section}")
-        return f"my {section}", response.status_code == 200
-    if roll < 0.7:
+        timed(calls, f"my {section}", ok, lambda: session.get(f"{base}/en/clients/{person['client']}/{section}"))
+    elif roll < 0.7:
         goal = rng.choice(person["goals"])
         url = f"{base}/en/clients/{person['client']}/goals/{goal}/rate"
-        token = csrf_token(session.get(url).text)
-        response = session.post(url, data={"csrf_token": token, "rating": str(rng.randint(0, 10)), "note": ""},
-                                allow_redirects=False)
-        return "rate a goal (GET+POST)", response.status_code == 302
-    if roll < 0.8:
-        form = session.get(f"{base}/en/feedback").text
+        form = timed(calls, "rate a goal: form", ok, lambda: session.get(url)).text
+        timed(calls, "rate a goal: send", moved, lambda: session.post(url, allow_redirects=False, data={
+            "csrf_token": csrf_token(form), "rating": str(rng.randint(0, 10)), "note": ""}))
+    elif roll < 0.8:
+        form = timed(calls, "feedback: form", ok, lambda: session.get(f"{base}/en/feedback")).text
         key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', form)
-        response = session.post(f"{base}/en/feedback", allow_redirects=False, data={
+        timed(calls, "feedback: send", moved, lambda: session.post(f"{base}/en/feedback", allow_redirects=False, data={
             "csrf_token": csrf_token(form), "submission_key": key.group(1) if key else "", "fft": "good",
-            "respondent": "client", "about": "service",
-        })
-        return "feedback (GET+POST)", response.status_code in (302, 303)
-    lang, slug = rng.choice(LANGS), rng.choice(PUBLIC)
-    response = session.get(f"{base}/{lang}/{slug}")
-    return "public page", response.status_code == 200
+            "respondent": "client", "about": "service"}))
+    else:
+        lang, slug = rng.choice(LANGS), rng.choice(PUBLIC)
+        timed(calls, "public page", ok, lambda: session.get(f"{base}/{lang}/{slug}"))
+    return calls
 
 
-def only(path_for, label):
-    def scenario(session, base):
-        response = session.get(path_for(session, base))
+RATIO_PAGES = (  # (label, whose session, path): the plan page and the minimal page, two ways
+    ("plan page", "signed_in", "/en/clients/{client}/plan"),
+    ("minimal page, anonymous", "anonymous", "/en/status"),
+    ("minimal page, signed in", "signed_in", "/en/status"),
+)
+
+
+class Alternation:
+    """Everyone requests the same one of RATIO_PAGES at a time, changing together every
+    `turn` seconds, so the three share the machine's ups and downs (on a shared machine the
+    CPU left to us drifts between phases run one after another). Counts each page's
+    requests and its server CPU (sampled at every change) over the measured turns."""
+
+    def __init__(self, server_pid: int, turn: float):
+        self.turn, self.started = turn, None
+        self.conditions = Conditions(server_pid)
+        self.cpu_seconds = {label: 0.0 for label, _, _ in RATIO_PAGES}
+        self._stop = threading.Event()
+        self._sampler: threading.Thread | None = None
+
+    def page(self) -> tuple[str, str, str]:
+        elapsed = 0.0 if self.started is None else time.monotonic() - self.started
+        return RATIO_PAGES[int(elapsed // self.turn) % len(RATIO_PAGES)]
+
+    def setup(self, session, base, index):
+        setup(session, base, index)
+        session.anonymous = requests.Session()
+
+    def scenario(self, session, base):
+        label, whose, path = self.page()
+        http = session if whose == "signed_in" else session.anonymous
+        response = http.get(base + path.format(client=session.person["client"]))
         return label, response.status_code == 200
-    return scenario
+
+    def start(self):  # run_load's on_start: the measured time begins
+        self.started = time.monotonic()
+        self.conditions.restart()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+
+    def _sample(self):
+        used, turn = self.conditions.server_seconds(), 0
+        while not self._stop.wait(max(0.0, self.started + (turn + 1) * self.turn - time.monotonic())):
+            now = self.conditions.server_seconds()
+            self.cpu_seconds[RATIO_PAGES[turn % len(RATIO_PAGES)][0]] += now - used
+            used, turn = now, turn + 1
+
+    def stop(self):
+        self._stop.set()
+
+
+def _ratio_phase(base, users: int, duration: float, turn: float) -> tuple[dict[str, tuple[float, float]], int]:
+    """The plan page against the minimal page, taking turns: ({label: (req/s, server CPU ms a
+    request)}, errors). A page's count includes its share of the requests still queued from
+    the previous turn's page, which is why turns are long (a few % at 10 s)."""
+    turns = max(len(RATIO_PAGES), round(duration / turn / len(RATIO_PAGES)) * len(RATIO_PAGES))
+    alternation = Alternation(base.pid, turn)
+    result = run_load(base, alternation.scenario, concurrency=users, duration=turns * turn,
+                      setup=alternation.setup, on_start=alternation.start)
+    alternation.stop()
+    result.duration = turns * turn / len(RATIO_PAGES)  # each page had a third of the time
+    print_table(f"The plan page and a minimal template page, closed loop, taking turns every {turn:g} s "
+                f"({turns} turns)", result, total=False)
+    print(alternation.conditions.line())
+    pages = {label: (result.rps(label), 1000 * alternation.cpu_seconds[label] / max(len(result.latencies[label]), 1))
+             for label, _, _ in RATIO_PAGES}
+    return pages, sum(result.errors.values())
 
 
 def _phase(title, base, scenario, **kwargs):
@@ -86,7 +162,6 @@ def _phase(title, base, scenario, **kwargs):
     result = run_load(base, scenario, on_start=conditions.restart, **kwargs)
     print_table(title, result)
     print(conditions.line())
-    result.server_ms = conditions.server_ms_per(sum(len(values) for values in result.latencies.values()))
     return result
 
 
@@ -101,6 +176,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 5.0), metavar=("MIN", "MAX"),
                         help="think time range in seconds for the realistic phase (default 1 5)")
+    parser.add_argument("--turn", type=float, default=10.0,
+                        help="seconds each page has before the next takes its turn in the ratio phase (default 10)")
     parser.add_argument("--postgres", action="store_true", help="use the cluster in TEST_DATABASE_URL")
     args = parser.parse_args()
     url = None
@@ -117,28 +194,17 @@ def main() -> None:
                      concurrency=args.users, duration=args.duration, setup=setup)
         real = _phase(f"Mixed use with a think time: each person pauses {low:g}–{high:g} s (random) after each page",
                       base, mixed, concurrency=args.users, duration=args.duration, setup=setup, think=(low, high))
-        plan = _phase("The plan page alone, closed loop", base,
-                      only(lambda s, b: f"{b}/en/clients/{s.person['client']}/plan", "plan page"),
-                      concurrency=args.users, duration=args.duration / 2, setup=setup)
-        minimal = _phase("A minimal template page alone, closed loop (anonymous)", base,
-                         only(lambda s, b: f"{b}/en/status", "minimal page"),
-                         concurrency=args.users, duration=args.duration / 2)
-        # The same page for the same signed-in people as the plan phase: both then pay the
-        # session check against the database, so this ratio is the plan page's own work.
-        signed_in = _phase("The same minimal page alone, signed in, closed loop", base,
-                           only(lambda s, b: f"{b}/en/status", "minimal page, signed in"),
-                           concurrency=args.users, duration=args.duration / 2, setup=setup)
-    ratio = plan.rps("plan page") / minimal.rps("minimal page")
-    ratio_signed_in = plan.rps("plan page") / signed_in.rps("minimal page, signed in")
-    errors = sum(sum(r.errors.values()) for r in (mix, real, plan, minimal, signed_in))
+        pages, ratio_errors = _ratio_phase(base, args.users, 1.5 * args.duration, args.turn)
+    (plan, plan_ms), (anonymous, anonymous_ms), (signed_in, signed_in_ms) = (pages[label] for label, _, _ in RATIO_PAGES)
+    ratio, ratio_signed_in = plan / anonymous, plan / signed_in
+    errors = sum(sum(r.errors.values()) for r in (mix, real)) + ratio_errors
     print(f"\nratio plan page / minimal page (req/s): {ratio:.2f} "
           f"(to the minimal page signed in: {ratio_signed_in:.2f})")
-    print(f"server CPU per request: plan page {plan.server_ms:.1f} ms, minimal page {minimal.server_ms:.1f} ms, "
-          f"signed in {signed_in.server_ms:.1f} ms (ratios by CPU, whatever CPU others left us: "
-          f"{minimal.server_ms / plan.server_ms:.2f}, {signed_in.server_ms / plan.server_ms:.2f})")
+    print(f"server CPU per request: plan page {plan_ms:.1f} ms, minimal page {anonymous_ms:.1f} ms, "
+          f"signed in {signed_in_ms:.1f} ms (ratios by CPU: {anonymous_ms / plan_ms:.2f}, {signed_in_ms / plan_ms:.2f})")
     print("targets: "
           f"errors {errors} ({'met' if errors == 0 else 'NOT met'}); "
-          f"p95 < 300 ms: closed loop {_p95(mix):.0f} ms ({'met' if _p95(mix) < 300 else 'not met'}), "
+          f"p95 < 300 ms: closed loop {_p95(mix):.0f} ms ({'met' if _p95(mix) < 300 else 'NOT met'}), "
           f"with think time {_p95(real):.0f} ms ({'met' if _p95(real) < 300 else 'NOT met'}); "
           f"ratio ≥ 0.5: {ratio:.2f} ({'met' if ratio >= 0.5 else 'NOT met'}), "
           f"signed in {ratio_signed_in:.2f} ({'met' if ratio_signed_in >= 0.5 else 'NOT met'})")
