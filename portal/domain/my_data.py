@@ -27,7 +27,14 @@ def _row(obj, *fields: str) -> dict:
 
 def export_client(session: Session, client: Client) -> dict:
     plans = session.scalars(select(SupportPlan).where(SupportPlan.client_id == client.id).order_by(SupportPlan.id)).all()
-    account_names = dict(session.execute(select(Account.id, Account.display_name)).all())
+    carers = session.scalars(select(CarerAccess).where(CarerAccess.client_id == client.id)).all()
+    views = session.scalars(
+        select(AuditEvent).where(AuditEvent.client_id == client.id).order_by(AuditEvent.occurred_at.desc())).all()
+    # Only the names this record mentions (writers, carers, readers), not every account's.
+    named = ({v.written_by_account_id for plan in plans for v in plan.versions}
+             | {a.carer_account_id for a in carers} | {e.actor_account_id for e in views}) - {None}
+    account_names = dict(session.execute(
+        select(Account.id, Account.display_name).where(Account.id.in_(named))).all()) if named else {}
     return {
         "about_you": _row(client, "given_name", "family_name", "preferred_language", "email", "phone", "address",
                           "area", "date_of_birth", "section_117_aftercare"),
@@ -56,7 +63,7 @@ def export_client(session: Session, client: Client) -> dict:
                       for r in session.scalars(select(Referral).where(Referral.client_id == client.id))],
         "carers": [
             {"name": account_names.get(a.carer_account_id), **_row(a, "scopes", "relationship_to_client", "granted_at", "revoked_at")}
-            for a in session.scalars(select(CarerAccess).where(CarerAccess.client_id == client.id))
+            for a in carers
         ],
         "arrangement_requests": [
             _row(r, "reference", "from_arrangement", "to_arrangement", "preferences", "contact_method", "status",
@@ -65,7 +72,7 @@ def export_client(session: Session, client: Client) -> dict:
         ],
         "who_has_looked_at_your_record": [
             {"who": account_names.get(e.actor_account_id), **_row(e, "actor_role", "action", "occurred_at")}
-            for e in session.scalars(select(AuditEvent).where(AuditEvent.client_id == client.id).order_by(AuditEvent.occurred_at.desc()))
+            for e in views
         ],
     }
 
