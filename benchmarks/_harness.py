@@ -199,6 +199,46 @@ def run_load(base: str, scenario, *, concurrency: int, duration: float, warmup: 
     return result
 
 
+def run_in_turns(base: ServerURL, pages: dict, *, concurrency: int, duration: float, turn: float,
+                 setup=None) -> tuple[Result, dict[str, float], str]:
+    """Pages compared in one closed-loop run: everyone requests the same one of `pages`
+    ({label: fetch(session, base) -> ok}) at a time, all changing together every `turn`
+    seconds, so the pages share the machine's ups and downs (on a shared machine the CPU
+    left to us drifts between phases run one after another). Returns the result, with each
+    page's requests/s over its own turns; each page's server CPU per request in ms (sampled
+    at every change); and the run's conditions. A page's count includes its share of the
+    requests still queued from the previous page's turn, so turns should be long (5–10 s)."""
+    labels = list(pages)
+    turns = max(len(labels), round(duration / turn / len(labels)) * len(labels))
+    conditions, cpu_seconds, started, stop = Conditions(base.pid), dict.fromkeys(labels, 0.0), [], threading.Event()
+
+    def current() -> str:
+        elapsed = time.monotonic() - started[0] if started else 0.0
+        return labels[int(elapsed // turn) % len(labels)]
+
+    def scenario(session, base):
+        label = current()
+        return label, pages[label](session, base)
+
+    def sample():  # the server's CPU since the last change goes to the page whose turn ended
+        used, index = conditions.server_seconds(), 0
+        while not stop.wait(max(0.0, started[0] + (index + 1) * turn - time.monotonic())):
+            now = conditions.server_seconds()
+            cpu_seconds[labels[index % len(labels)]] += now - used
+            used, index = now, index + 1
+
+    def start():  # run_load's on_start: the measured time begins
+        started.append(time.monotonic())
+        conditions.restart()
+        threading.Thread(target=sample, daemon=True).start()
+
+    result = run_load(base, scenario, concurrency=concurrency, duration=turns * turn, setup=setup, on_start=start)
+    stop.set()
+    result.duration = turns * turn / len(labels)  # each page had its share of the turns
+    cpu_ms = {label: 1000 * cpu_seconds[label] / max(len(result.latencies[label]), 1) for label in labels}
+    return result, cpu_ms, conditions.line()
+
+
 def timed(calls: list, label: str, ok, send):
     """Send one request (`send()`), time it, and add (label, ok(response), seconds) to
     `calls`, the list a scenario returns; returns the response."""

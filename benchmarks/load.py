@@ -27,12 +27,11 @@ import argparse
 import os
 import random
 import re
-import threading
-import time
 
 import requests
 
-from _harness import Conditions, csrf_token, gunicorn, header, prepare_database, print_table, run_load, sign_in, timed
+from _harness import (Conditions, csrf_token, gunicorn, header, prepare_database, print_table, run_in_turns,
+                      run_load, sign_in, timed)
 
 from portal.domain.demo import DEMO_ACCOUNTS
 
@@ -88,73 +87,34 @@ def mixed(session, base):
     return calls
 
 
-RATIO_PAGES = (  # (label, whose session, path): the plan page and the minimal page, two ways
-    ("plan page", "signed_in", "/en/clients/{client}/plan"),
-    ("minimal page, anonymous", "anonymous", "/en/status"),
-    ("minimal page, signed in", "signed_in", "/en/status"),
-)
+def _fetch(path: str, anonymous: bool = False):
+    def fetch(session, base) -> bool:
+        http = session.anonymous if anonymous else session
+        return ok(http.get(base + path.format(client=session.person["client"])))
+    return fetch
 
 
-class Alternation:
-    """Everyone requests the same one of RATIO_PAGES at a time, changing together every
-    `turn` seconds, so the three share the machine's ups and downs (on a shared machine the
-    CPU left to us drifts between phases run one after another). Counts each page's
-    requests and its server CPU (sampled at every change) over the measured turns."""
+RATIO_PAGES = {  # the plan page and the minimal page, anonymous and signed in
+    "plan page": _fetch("/en/clients/{client}/plan"),
+    "minimal page, anonymous": _fetch("/en/status", anonymous=True),
+    "minimal page, signed in": _fetch("/en/status"),
+}
 
-    def __init__(self, server_pid: int, turn: float):
-        self.turn, self.started = turn, None
-        self.conditions = Conditions(server_pid)
-        self.cpu_seconds = {label: 0.0 for label, _, _ in RATIO_PAGES}
-        self._stop = threading.Event()
-        self._sampler: threading.Thread | None = None
 
-    def page(self) -> tuple[str, str, str]:
-        elapsed = 0.0 if self.started is None else time.monotonic() - self.started
-        return RATIO_PAGES[int(elapsed // self.turn) % len(RATIO_PAGES)]
-
-    def setup(self, session, base, index):
-        setup(session, base, index)
-        session.anonymous = requests.Session()
-
-    def scenario(self, session, base):
-        label, whose, path = self.page()
-        http = session if whose == "signed_in" else session.anonymous
-        response = http.get(base + path.format(client=session.person["client"]))
-        return label, response.status_code == 200
-
-    def start(self):  # run_load's on_start: the measured time begins
-        self.started = time.monotonic()
-        self.conditions.restart()
-        self._sampler = threading.Thread(target=self._sample, daemon=True)
-        self._sampler.start()
-
-    def _sample(self):
-        used, turn = self.conditions.server_seconds(), 0
-        while not self._stop.wait(max(0.0, self.started + (turn + 1) * self.turn - time.monotonic())):
-            now = self.conditions.server_seconds()
-            self.cpu_seconds[RATIO_PAGES[turn % len(RATIO_PAGES)][0]] += now - used
-            used, turn = now, turn + 1
-
-    def stop(self):
-        self._stop.set()
+def _setup_with_anonymous(session, base, index):
+    setup(session, base, index)
+    session.anonymous = requests.Session()  # the same person's visits to public pages, no cookie
 
 
 def _ratio_phase(base, users: int, duration: float, turn: float) -> tuple[dict[str, tuple[float, float]], int]:
     """The plan page against the minimal page, taking turns: ({label: (req/s, server CPU ms a
-    request)}, errors). A page's count includes its share of the requests still queued from
-    the previous turn's page, which is why turns are long (a few % at 10 s)."""
-    turns = max(len(RATIO_PAGES), round(duration / turn / len(RATIO_PAGES)) * len(RATIO_PAGES))
-    alternation = Alternation(base.pid, turn)
-    result = run_load(base, alternation.scenario, concurrency=users, duration=turns * turn,
-                      setup=alternation.setup, on_start=alternation.start)
-    alternation.stop()
-    result.duration = turns * turn / len(RATIO_PAGES)  # each page had a third of the time
-    print_table(f"The plan page and a minimal template page, closed loop, taking turns every {turn:g} s "
-                f"({turns} turns)", result, total=False)
-    print(alternation.conditions.line())
-    pages = {label: (result.rps(label), 1000 * alternation.cpu_seconds[label] / max(len(result.latencies[label]), 1))
-             for label, _, _ in RATIO_PAGES}
-    return pages, sum(result.errors.values())
+    request)}, errors)."""
+    result, cpu_ms, conditions = run_in_turns(base, RATIO_PAGES, concurrency=users, duration=duration, turn=turn,
+                                              setup=_setup_with_anonymous)
+    print_table(f"The plan page and a minimal template page, closed loop, taking turns every {turn:g} s", result,
+                total=False)
+    print(conditions)
+    return {label: (result.rps(label), cpu_ms[label]) for label in RATIO_PAGES}, sum(result.errors.values())
 
 
 def _phase(title, base, scenario, **kwargs):
@@ -195,7 +155,7 @@ def main() -> None:
         real = _phase(f"Mixed use with a think time: each person pauses {low:g}–{high:g} s (random) after each page",
                       base, mixed, concurrency=args.users, duration=args.duration, setup=setup, think=(low, high))
         pages, ratio_errors = _ratio_phase(base, args.users, 1.5 * args.duration, args.turn)
-    (plan, plan_ms), (anonymous, anonymous_ms), (signed_in, signed_in_ms) = (pages[label] for label, _, _ in RATIO_PAGES)
+    (plan, plan_ms), (anonymous, anonymous_ms), (signed_in, signed_in_ms) = (pages[label] for label in RATIO_PAGES)
     ratio, ratio_signed_in = plan / anonymous, plan / signed_in
     errors = sum(sum(r.errors.values()) for r in (mix, real)) + ratio_errors
     print(f"\nratio plan page / minimal page (req/s): {ratio:.2f} "
