@@ -12,7 +12,8 @@ from ..models import Client, Role, utcnow
 def client_record(client_id: int, action: str, *, reads_only: bool = False) -> Client:
     """The client's record if the signed-in person may see it (404 otherwise, so nobody
     learns which ids exist); the view is written to the audit trail at once. A carer needs
-    the scope the view declares in its @audience.
+    the scope the view declares in its @audience; the grant checked stays on `g.carer_access`
+    for the page (which sections and choices to offer), so it is not read twice.
 
     The audit write takes SQLite's write lock when its transaction begins (see portal.db),
     and is committed at once so it stands even if the rest of the request fails. By default
@@ -23,7 +24,7 @@ def client_record(client_id: int, action: str, *, reads_only: bool = False) -> C
     g.personal = True
     token = set_writing(True)
     try:
-        client = records.open_client_record(
+        opened = records.open_client_record(
             db.session, reader=current_account(), client_id=client_id, action=action,
             now=utcnow(), scope=carer_scope_of_current_view(), route=request.endpoint, request_id=g.get("request_id"),
         )
@@ -31,6 +32,7 @@ def client_record(client_id: int, action: str, *, reads_only: bool = False) -> C
         db.session.rollback()
         abort(404)
     db.session.commit()
+    client, g.carer_access = opened.client, opened.carer_access
     if current_account().role == Role.carer:
         session["acting_for"] = client.id  # whom the assistant's personal answers are about
     if reads_only:

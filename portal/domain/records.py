@@ -6,6 +6,7 @@ audit event can be forgotten.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,17 +29,27 @@ def carer_access(session: Session, carer: Account, client_id: int) -> CarerAcces
     )
 
 
-def may_read(session: Session, reader: Account, client: Client, scope: CarerScope | None) -> bool:
+@dataclass(frozen=True)
+class OpenRecord:
+    client: Client
+    carer_access: CarerAccess | None  # the grant a carer reads it under; None for the client and staff
+
+
+def reading_grant(session: Session, reader: Account, client: Client,
+                  scope: CarerScope | None) -> tuple[bool, CarerAccess | None]:
     """Least privilege: a client reads their own record; a carer only what was granted;
-    staff only their team's caseload; commissioners and admins never read records."""
+    staff only their team's caseload; commissioners and admins never read records.
+    Returns whether `reader` may read it, and the carer's grant when the reader is a carer."""
     if reader.client_id == client.id:
-        return True
+        return True, None
     if reader.role == Role.staff:
-        return reader.team_id is not None and reader.team_id == client.team_id
+        return reader.team_id is not None and reader.team_id == client.team_id, None
     access = carer_access(session, reader, client.id)
-    if access is None:
-        return False
-    return scope is None or access.allows(scope)
+    return access is not None and (scope is None or access.allows(scope)), access
+
+
+def may_read(session: Session, reader: Account, client: Client, scope: CarerScope | None) -> bool:
+    return reading_grant(session, reader, client, scope)[0]
 
 
 def open_client_record(
@@ -51,11 +62,13 @@ def open_client_record(
     scope: CarerScope | None = None,
     route: str | None = None,
     request_id: str | None = None,
-) -> Client:
-    """Return the client if `reader` may see it (for `scope`, when acting as carer), and
-    record the view in the audit trail (the caller commits it at once)."""
+) -> OpenRecord:
+    """The client's record if `reader` may see it (for `scope`, when acting as carer), with
+    the carer's grant it was opened under; the view is recorded in the audit trail (the
+    caller commits it at once)."""
     client = session.get(Client, client_id)
-    if client is None or not may_read(session, reader, client, scope):
+    allowed, access = reading_grant(session, reader, client, scope) if client is not None else (False, None)
+    if not allowed:
         raise RecordNotAvailable(client_id)
     audit.record(
         session,
@@ -68,4 +81,4 @@ def open_client_record(
         route=route,
         request_id=request_id,
     )
-    return client
+    return OpenRecord(client, access)

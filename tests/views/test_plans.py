@@ -3,7 +3,7 @@ import datetime as dt
 import json
 import re
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from portal.db import db
 from portal.domain import plans
@@ -317,3 +317,28 @@ def test_two_workers_editing_the_same_plan_the_second_is_told_and_keeps_their_wo
     with app.app_context():
         plan = plans.current_plan(db.session, ids["client"])
         assert plan.versions[-1].what_matters_to_me == "Seeing my brother every week"
+
+
+def test_a_carers_grant_is_read_once_per_record_page(app, demo_accounts):
+    """The access check reads the carer's grant; the page's sections and the feedback form's
+    choices use that same grant rather than reading it again."""
+    ids = _ids(app, demo_accounts)
+    carer = app.test_client()
+    carer.post("/en/sign-in", data={"email": demo_accounts["carer"].email, "password": demo_accounts["carer"].password})
+    grant_reads: list[str] = []
+
+    def watch(_conn, _cursor, statement, *_args):
+        if "FROM carer_access" in statement:
+            grant_reads.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        for page in ("plan", "goals", "feedback"):
+            grant_reads.clear()
+            response = carer.get(f"/en/clients/{ids['client']}/{page}")
+            assert response.status_code == 200
+            assert len(grant_reads) == 1, page
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)

@@ -15,7 +15,6 @@ from wtforms.fields.choices import SelectChoice
 from ...access import PUBLIC, audience, current_account
 from ...db import db, posted_row_id
 from ...domain import feedback, plans
-from ...domain.records import carer_access
 from ...limits import limiter
 from ...models import (
     CarerScope, FeedbackChannel, FeedbackResponse, Provider, RespondentType, Role, SafeguardingAlert, utcnow,
@@ -75,7 +74,7 @@ def signed_in_form(client_id: int):
     if plan is not None and plan.provider is not None:
         about.insert(0, SelectChoice("provider", _("The support from %(provider)s", provider=plan.provider.name)))
     form.about.choices = about
-    may_answer_for_client = is_carer and carer_access(db.session, account, client.id).allows(CarerScope.feedback)
+    may_answer_for_client = is_carer and g.carer_access.allows(CarerScope.feedback)  # checked by client_record
     form.answering.choices = [SelectChoice("carer", _("Me, as a carer"))] + (
         [SelectChoice("client", _("%(name)s – I am writing down their answers", name=client.given_name))]
         if may_answer_for_client else []

@@ -13,7 +13,6 @@ from ...access import audience, current_account
 from ...db import db
 from ...domain import carers as carer_rules
 from ...domain import my_data, outbox, plans
-from ...domain.records import carer_access
 from ...i18n import LANGUAGES
 from ...models import CarerAccess, CarerScope, Goal, PlanStatus, RatedBy, Role, utcnow
 from ..common import client_record
@@ -38,7 +37,7 @@ def _viewer(client) -> dict:
     """Who is reading and what they may open: the sub-navigation and the actions follow it."""
     account = current_account()
     is_client = account.client_id == client.id
-    access = None if is_client or account.role == Role.staff else carer_access(db.session, account, client.id)
+    access = g.carer_access  # the grant client_record checked (None for the client and staff)
     def may(scope):
         if is_client:
             return True
