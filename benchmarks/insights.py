@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select, text  # noqa: E402
 
 from benchmarks._harness import prepare_database  # noqa: E402
+from portal import demo  # noqa: E402
 from portal.db import make_engine, writing  # noqa: E402
-from portal.domain import demo  # noqa: E402
 from portal.models import Client, FeedbackResponse  # noqa: E402
 
 PATHS = [("dashboard, all time", "/en/insights?period=all"), ("dashboard, year", "/en/insights?period=year"),

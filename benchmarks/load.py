@@ -33,7 +33,7 @@ import requests
 from _harness import (Conditions, csrf_token, gunicorn, header, prepare_database, print_table, run_in_turns,
                       run_load, sign_in, timed)
 
-from portal.domain.demo import DEMO_ACCOUNTS
+from portal.demo import DEMO_ACCOUNTS
 
 CLIENT = next(a for a in DEMO_ACCOUNTS if a.role == "client")
 LANGS = ["en", "ar", "zh", "ur", "pl", "so"]

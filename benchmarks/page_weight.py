@@ -14,7 +14,7 @@ from collections import defaultdict
 from _harness import gunicorn, prepare_database
 from playwright.sync_api import sync_playwright
 
-from portal.domain.demo import DEMO_ACCOUNTS
+from portal.demo import DEMO_ACCOUNTS
 
 CLIENT = next(a for a in DEMO_ACCOUNTS if a.role == "client")
 PHONE = {"width": 375, "height": 667}

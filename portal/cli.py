@@ -41,7 +41,7 @@ def init_app(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Do nothing if the database already has accounts.")
     def demo_data(seed: int, scale_clients: int, if_empty: bool):
         """Build the deterministic synthetic city (migrates first)."""
-        from .domain import demo
+        from . import demo
 
         migrate.upgrade(current_app.config["DATABASE_URL"])
         if if_empty and demo.has_data(db.session):
@@ -60,7 +60,7 @@ def init_app(app: Flask) -> None:
     @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
     def demo_accounts(as_json: bool):
         """The demo sign-ins, one per role."""
-        from .domain import demo
+        from . import demo
 
         rows = demo.DEMO_ACCOUNTS
         if as_json:

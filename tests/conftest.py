@@ -25,9 +25,8 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
-from portal import create_app
+from portal import create_app, demo
 from portal.db import db, writing
-from portal.domain import demo
 from portal.migrate import upgrade
 from portal.models import utcnow
 from tests.assistant_servers import assistant_wiring, rasa_model, rasa_server, rasa_venv_rasa  # noqa: F401  (fixtures)

@@ -159,7 +159,7 @@ def no_horizontal_scroll(page) -> bool:
 
 def sign_in_as(page, visit, axe_checks, base: str, role: str) -> None:
     """Sign in as a demo role through the form (Enter to submit), with axe on both pages."""
-    from portal.domain.demo import DEMO_ACCOUNTS
+    from portal.demo import DEMO_ACCOUNTS
 
     account = next(a for a in DEMO_ACCOUNTS if a.role == role)
     visit(page, f"{base}/en/sign-in")

@@ -2,7 +2,7 @@
 the crisis link at 320 px, errors, and the same without JavaScript."""
 import pytest
 
-from portal.domain.demo import DEMO_ACCOUNTS
+from portal.demo import DEMO_ACCOUNTS
 from tests.browser.conftest import no_horizontal_scroll, then_check
 
 ACCOUNTS = {account.role: account for account in DEMO_ACCOUNTS}

@@ -2,7 +2,7 @@
 and left to right), at 320 px, and switching language on a phone keeps the same page."""
 import pytest
 
-from portal.domain.demo import DEMO_ACCOUNTS
+from portal.demo import DEMO_ACCOUNTS
 from tests.browser.conftest import no_horizontal_scroll, then_check
 
 CLIENT = next(a for a in DEMO_ACCOUNTS if a.role == "client")

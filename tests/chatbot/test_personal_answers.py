@@ -11,8 +11,8 @@ import requests
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import demo
 from portal.db import make_engine
-from portal.domain import demo
 from portal.models import Account, AuditEvent, Review, SupportPlan
 from tests.conftest import live_portal
 

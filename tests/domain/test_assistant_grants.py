@@ -6,7 +6,8 @@ from cryptography.fernet import Fernet, InvalidToken
 import pytest
 from sqlalchemy import func, select
 
-from portal.domain import accounts, assistant_grants, demo
+from portal import demo
+from portal.domain import accounts, assistant_grants
 from portal.models import Account, AssistantGrant, CarerAccess, Client
 
 NOW = dt.datetime(2026, 11, 29, 10, 0, tzinfo=dt.UTC)

@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from portal import demo
 from portal.db import db
-from portal.domain import assistant_grants, demo, plans
+from portal.domain import assistant_grants, plans
 from portal.models import Account, AuditEvent, CarerAccess, CarerScope, utcnow
 
 

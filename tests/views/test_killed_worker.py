@@ -41,8 +41,8 @@ import requests
 from sqlalchemy import func, select
 
 from portal.db import make_engine, writing
+from portal.demo import DEMO_ACCOUNTS
 from portal.domain import tally
-from portal.domain.demo import DEMO_ACCOUNTS
 from portal.models import (
     AuditEvent, EqualityMonitoring, FeedbackResponse, FeedbackTally, Goal, GoalRating, GoalStatus, SupportPlan,
     SupportPlanVersion,

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.orm import Session
 
+from portal import demo
 from portal.db import db, writing
-from portal.domain import accounts, choice, demo, survey
+from portal.domain import accounts, choice, survey
 from portal.domain.crisis import suggests_risk
 from portal.domain.plans import add_months, block_end_for, months_between
 from portal.domain.survey import fft_summary
