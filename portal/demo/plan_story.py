@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from ..domain.plans import _snapshot as goals_snapshot
 from ..models import (
     Arrangement,
     ArrangementRequest,
@@ -70,6 +71,7 @@ class PlanStory:
         plan.versions = self._versions()
         self.city.count("support_plan_version", len(plan.versions))
         self._goals(plan)
+        self._snapshot_goals(plan)
         self._reviews(plan)
         referral = self._referral()
         request = self._request() if self.request_status is not None else None
@@ -133,7 +135,7 @@ class PlanStory:
         if self.change == "goal":
             self.goal_dates[-1] = self.change_event.on
         # The goals of the versions before these were set.
-        self.earlier = rng.sample([g[0] for g in GOALS if g not in self.goals], 2)
+        self.earlier = rng.sample([g for g in GOALS if g not in self.goals], 2)
 
     def _support_before_the_change(self) -> None:
         """Arrangement, provider and hours in force before the change, and the change's summary."""
@@ -197,12 +199,13 @@ class PlanStory:
         written_by = self.city.demo_staff if self.is_demo and is_latest else rng.choice(self.team_staff)
         agreed_at = self._agreed_at(status, event, created)
         comment = CLIENT_COMMENT if status == PlanStatus.shared and rng.random() < 0.4 else None
+        # goals_snapshot is filled in by _snapshot_goals, once the goals exist.
         return SupportPlanVersion(
             version_no=number, level=h.levels[event.block], status=status,
             block_start=h.starts[event.block], block_end=h.ends[event.block],
             arrangement=arrangement, provider_id=provider.id if provider else None,
             hours_per_week=float(hours), location=self.location, what_matters_to_me=what_matters,
-            goals_snapshot=self._goals_snapshot(event), change_summary=summary, written_by=written_by,
+            change_summary=summary, written_by=written_by,
             created_at=created, agreed_by_client_at=agreed_at, client_comment=comment,
         )
 
@@ -212,13 +215,6 @@ class PlanStory:
         if event.on + days(10) < self.today:
             return created + days(self.rng.randint(1, 10))
         return created + days(1)
-
-    def _goals_snapshot(self, event: Event) -> list[dict]:
-        """The goals as a version written on the event's day listed them."""
-        if event.on >= self.goals_set_on:
-            return [{"position": k + 1, "description": g[0], "target_date": None}
-                    for k, g in enumerate(self.goals) if self.goal_dates[k] <= event.on]
-        return [{"position": k + 1, "description": d, "target_date": None} for k, d in enumerate(self.earlier)]
 
     # -- goals and their ratings ---------------------------------------------------------
     def _goals(self, plan: SupportPlan) -> None:
@@ -281,6 +277,23 @@ class PlanStory:
         if ratings and self.rng.random() < 0.04:
             return GoalStatus.stopped
         return GoalStatus.active
+
+    def _snapshot_goals(self, plan: SupportPlan) -> None:
+        """Each version lists the goals in force the day it was written, snapshot as the plan
+        rules snapshot them when staff save a plan (portal.domain.plans)."""
+        for version, event in zip(plan.versions, self.events[-3:], strict=True):
+            version.goals_snapshot = goals_snapshot(self._goals_then(plan, event))
+
+    def _goals_then(self, plan: SupportPlan, event: Event) -> list[Goal]:
+        """The goals as they stood on the event's day: all still active then (at a discharge the
+        version is written before the goals are closed). Copies, never added to the session."""
+        if event.on >= self.goals_set_on:
+            return [Goal(position=g.position, description=g.description, steps=g.steps, who_helps=g.who_helps,
+                         target_date=g.target_date, status=GoalStatus.active)
+                    for g, set_on in zip(plan.goals, self.goal_dates, strict=True) if set_on <= event.on]
+        return [Goal(position=k + 1, description=description, steps=steps, who_helps=who, target_date=None,
+                     status=GoalStatus.active)
+                for k, (description, steps, who, _levels) in enumerate(self.earlier)]
 
     # -- reviews, the referral, a request ------------------------------------------------
     def _reviews(self, plan: SupportPlan) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select, text
 
 from ..domain import tally
+from ..domain.plans import _snapshot as goals_snapshot
 from ..domain.plans import add_months, block_end_for
 from ..models import (
     Account,
@@ -20,6 +21,7 @@ from ..models import (
     FeedbackResponse,
     Goal,
     GoalRating,
+    GoalStatus,
     Provider,
     Referral,
     Review,
@@ -254,14 +256,22 @@ class _ScaleRun:
             "arrangement": plan.arrangement, "provider_id": plan.provider_id, "hours_per_week": float(rint(2, 20)),
             "location": "own_home" if r() < 0.75 else "supported_accommodation",
             "what_matters_to_me": choice(WHAT_MATTERS),
-            "goals_snapshot": [{"position": k + 1, "description": g[0], "target_date": None}
-                               for k, g in enumerate(plan.goals)],
+            "goals_snapshot": self._goals_snapshot(plan),
             "change_summary": "Plan for this block." if plan.prior else "First support plan.",
             "written_by_account_id": choice(self.staff), "created_at": self._stamp(plan.written),
             "agreed_by_client_at": (self.stamps[max(1, plan.written - 5)]
                                     if plan.status in ("agreed", "ended") else None),
             "client_comment": None,
         })
+
+    @staticmethod
+    def _goals_snapshot(plan: _Plan) -> list[dict]:
+        """The version's goals as the plan rules snapshot them: all active when it was written."""
+        return goals_snapshot([
+            Goal(position=k + 1, description=description, steps=steps, who_helps=who, target_date=plan.block_end,
+                 status=GoalStatus.active)
+            for k, (description, steps, who, _levels) in enumerate(plan.goals)
+        ])
 
     # -- goals, reviews, referral -----------------------------------------------------------
     def _goals(self, plan: _Plan) -> None:

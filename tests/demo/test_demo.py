@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from portal import demo
 from portal.db import db, writing
-from portal.domain import accounts, choice, survey
+from portal.demo.words import GOALS
+from portal.domain import accounts, choice, plans, survey
 from portal.domain.crisis import suggests_risk
-from portal.domain.plans import add_months, block_end_for, months_between
+from portal.domain.plans import GoalText, PlanText, SupportDetails, add_months, block_end_for, months_between
 from portal.domain.survey import fft_summary
 from portal.models import (
     Account,
@@ -38,7 +39,10 @@ from portal.models import (
     Review,
     ReviewOutcome,
     Role,
+    SupportLocation,
     SupportPlan,
+    SupportPlanVersion,
+    Team,
     utcnow,
 )
 
@@ -427,4 +431,58 @@ def test_build_scale_on_an_empty_database(tmp_path):
         assert conn.scalar(text("SELECT COUNT(*) FROM team")) == len(demo.TEAMS)
         assert conn.scalar(text("SELECT COUNT(*) FROM feedback_response")) == 300 == counts["feedback_response"]
         assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+    with writing(), Session(engine) as session:
+        snapshots = session.scalars(select(SupportPlanVersion.goals_snapshot)).all()
+        assert _check_goal_snapshots(snapshots, _snapshot_keys_of_a_saved_plan(session)) >= 30
+        session.rollback()
     engine.dispose()
+
+
+GOAL_WORDS = {description: (steps, who) for description, steps, who, _levels in GOALS}
+
+
+def _snapshot_keys_of_a_saved_plan(session: Session) -> set[str]:
+    """The keys of a goal in the snapshot plans.py writes when staff save a plan (flushed only)."""
+    team = session.scalars(select(Team).order_by(Team.id)).first()
+    staff = Account(email="snapshot.staff@example.org", display_name="Staff", role=Role.staff,
+                    session_token="x" * 32, team_id=team.id)
+    client = Client(given_name="Snap", family_name="Shot", team_id=team.id)
+    session.add_all([staff, client])
+    session.flush()
+    plan = plans.start_plan(
+        session, client,
+        support=SupportDetails(level=1, arrangement=Arrangement.council_arranged,
+                               provider=session.scalars(select(Provider).order_by(Provider.id)).first(),
+                               hours_per_week=6, location=SupportLocation.own_home),
+        text=PlanText("Home", [GoalText("Cook", steps="Learn a recipe", who_helps="Me",
+                                        target_date=dt.date(2030, 6, 1))]),
+        block_start=dt.date(2030, 1, 1), written_by=staff, now=utcnow(),
+    )
+    (goal,) = plan.versions[-1].goals_snapshot
+    return set(goal)
+
+
+def _check_goal_snapshots(snapshots: list[list[dict]], keys: set[str]) -> int:
+    """Every goal in every snapshot has the keys plans.py writes, and the steps and who helps
+    of the demo goal it is; returns how many goals were checked."""
+    goals = [goal for snapshot in snapshots for goal in snapshot]
+    for goal in goals:
+        assert set(goal) == keys, goal
+        steps, who = GOAL_WORDS[goal["description"]]
+        assert goal["steps"] == steps and goal["steps"], goal
+        assert goal["who_helps"] == who, goal
+    return len(goals)
+
+
+def test_plan_versions_snapshot_goals_as_saving_a_plan_does(session):
+    """A demo version's goals_snapshot is what plans.py writes when staff save a plan: the
+    same keys, with each goal's steps and who helps (the plan page showed "Steps: Not written
+    yet" for every demo plan while the snapshots lacked them), and the latest version's
+    goals carry the target dates of the plan's goals."""
+    demo_plans = session.scalars(select(SupportPlan)).all()
+    snapshots = [version.goals_snapshot for plan in demo_plans for version in plan.versions]
+    assert _check_goal_snapshots(snapshots, _snapshot_keys_of_a_saved_plan(session)) > len(demo_plans)
+    for plan in demo_plans:
+        targets = {g.description: g.target_date.isoformat() for g in plan.goals}
+        for goal in plan.versions[-1].goals_snapshot:
+            assert goal["target_date"] == targets[goal["description"]], (plan.id, goal)
