@@ -12,7 +12,7 @@ PYBABEL := $(VENV)/bin/pybabel
 
 include chatbot/chatbot.mk
 
-.PHONY: help run test test-fast test-postgres setup venv assets db system-deps \
+.PHONY: help run test test-fast test-postgres setup venv assets db system-deps lint eval-safety \
         i18n-extract i18n-update i18n-compile i18n-check i18n-status benchmarks benchmark-insights benchmark-load \
         benchmark-chat clean
 
@@ -40,8 +40,16 @@ run: setup
 	@scripts/run-all
 
 ## Tests
-test: venv assets i18n-check i18n-compile system-deps chatbot-model
+test: venv assets lint i18n-check i18n-compile system-deps chatbot-model
 	$(PY) -m pytest -p no:randomly $(PYTEST_ARGS)
+
+lint: venv
+	@$(VENV)/bin/ruff check --quiet . && echo "ruff: clean"
+
+# Recall and false alarms of the risk detector on held-out examples, per language and layer
+# (patterns, classifier, both, and the whole chat with the real assistant).
+eval-safety: venv i18n-compile chatbot-model
+	$(PY) -m tests.safety.evaluate --whole-chat --cv
 
 test-fast: venv assets i18n-compile
 	$(PY) -m pytest -m "not browser and not chatbot" $(PYTEST_ARGS)

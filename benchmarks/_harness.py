@@ -4,6 +4,7 @@ conditions of a run (CPU left to us: other work on the machine shows). Figures a
 never asserted; all traffic goes to 127.0.0.1, bounded in time."""
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
@@ -67,7 +68,8 @@ def gunicorn(database_url: str, workers: int = 3, threads: int = 1):
            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi:app", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
+         "--workers", str(workers), "--threads", str(threads), "--log-level", "warning",
+         "--no-control-socket"],  # gunicorn's default ~/.gunicorn/gunicorn.ctl is shared by every instance
         cwd=ROOT, env=env, start_new_session=True)
     base = ServerURL(f"http://127.0.0.1:{port}")
     base.pid = process.pid
@@ -182,10 +184,9 @@ def run_load(base: str, scenario, *, concurrency: int, duration: float, warmup: 
             if think:
                 time.sleep(max(0.0, min(pause.uniform(*think), clock["deadline"] - time.monotonic())))
             if between:
-                try:
+                # An error here is counted by the next call, if the server is really in trouble.
+                with contextlib.suppress(requests.RequestException):
                     between(session, base)
-                except requests.RequestException:
-                    pass  # counted as an error by the next call, if the server is really in trouble
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
     for thread in threads:

@@ -30,8 +30,19 @@ import uuid
 from pathlib import Path
 
 import requests
-from _harness import (ROOT, Result, csrf_token, descendants, free_port, gunicorn, header, prepare_database,
-                      proc_text, run_load, stop_process_group)
+from _harness import (
+    ROOT,
+    Result,
+    csrf_token,
+    descendants,
+    free_port,
+    gunicorn,
+    header,
+    prepare_database,
+    proc_text,
+    run_load,
+    stop_process_group,
+)
 from cryptography.fernet import Fernet
 
 CHATBOT = ROOT / "chatbot"
@@ -275,7 +286,7 @@ def main() -> None:
                                  f"{args.messages} messages, {args.duration / 2:.0f} s", result)
             conversation_growth(rasa_url)
         print("\nresident memory after the benchmark (from /proc):")
-        for which, pid, rss, peak in server_memory(assistant.pid):
+        for which, _pid, rss, peak in server_memory(assistant.pid):
             print(f"  {which:<34} {rss / 1024:>7.0f} MB   (peak {peak / 1024:.0f} MB)")
         print(f"load average after: {load_average()}")
     finally:

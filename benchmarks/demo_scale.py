@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from portal import demo  # noqa: E402
-from portal.db import make_engine, writing  # noqa: E402
-from portal.migrate import upgrade  # noqa: E402
+from portal import demo
+from portal.db import make_engine, writing
+from portal.migrate import upgrade
 
 
 def main() -> None:

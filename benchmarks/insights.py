@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select, text
 
-from benchmarks._harness import prepare_database  # noqa: E402
-from portal import demo  # noqa: E402
-from portal.db import make_engine, writing  # noqa: E402
-from portal.models import Client, FeedbackResponse  # noqa: E402
+from benchmarks._harness import prepare_database
+from portal import demo
+from portal.db import make_engine, writing
+from portal.models import Client, FeedbackResponse
 
 PATHS = [("dashboard, all time", "/en/insights?period=all"), ("dashboard, year", "/en/insights?period=year"),
          ("dashboard, quarter", "/en/insights?period=quarter"), ("CSV, all time", "/en/insights/figures.csv?period=all")]

@@ -29,9 +29,18 @@ import random
 import re
 
 import requests
-
-from _harness import (Conditions, csrf_token, gunicorn, header, prepare_database, print_table, run_in_turns,
-                      run_load, sign_in, timed)
+from _harness import (
+    Conditions,
+    csrf_token,
+    gunicorn,
+    header,
+    prepare_database,
+    print_table,
+    run_in_turns,
+    run_load,
+    sign_in,
+    timed,
+)
 
 from portal.demo import DEMO_ACCOUNTS
 

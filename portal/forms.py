@@ -8,9 +8,9 @@ import datetime as dt
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf import wtforms_widgets as gov
 from wtforms import DateField, FieldList, Form, FormField
 from wtforms.validators import StopValidation
-from govuk_frontend_wtf import wtforms_widgets as gov
 
 from . import rendering
 
@@ -116,7 +116,7 @@ class DateInput(_Translated, gov.GovDateInput):
         if field.raw_data is not None and len(field.raw_data) != 3:
             field.raw_data = None  # a tampered post: show empty boxes rather than fail
         params = super().map_gov_params(field, **kwargs)
-        for item, label in zip(params["items"], (_("Day"), _("Month"), _("Year"))):
+        for item, label in zip(params["items"], (_("Day"), _("Month"), _("Year")), strict=True):
             item["label"] = label
         return params
 

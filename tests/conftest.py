@@ -16,8 +16,8 @@ import shutil
 import threading
 import uuid
 from collections.abc import Iterator
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from flask.testing import FlaskClient

@@ -3,6 +3,7 @@ with everything it started (they share its process group: start it with
 start_new_session=True)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -25,8 +26,6 @@ def stop_process_group(proc: subprocess.Popen, timeout: float = 20) -> None:
             pass
         except ProcessLookupError:
             return
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)  # stragglers, if any
-    except ProcessLookupError:
-        pass
     proc.wait()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from ..domain.plans import _snapshot as goals_snapshot
+from ..domain.plans import goals_snapshot
 from ..models import (
     Arrangement,
     ArrangementRequest,

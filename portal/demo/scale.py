@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select, text
 
 from ..domain import tally
-from ..domain.plans import _snapshot as goals_snapshot
-from ..domain.plans import add_months, block_end_for
+from ..domain.plans import add_months, block_end_for, goals_snapshot
 from ..models import (
     Account,
     Client,

@@ -27,9 +27,9 @@ from ..models import (
     SupportPlanVersion,
 )
 from . import choice, plans, survey
+from .disclosure import DisclosedCount, DisclosedPercent, protect_count, protect_mean_from_sum, protect_percentage
 from .tally import EQUALITY_DIMENSIONS as EQUALITY_BREAKDOWNS
 from .tally import NOT_ANSWERED
-from .disclosure import DisclosedCount, DisclosedPercent, protect_count, protect_mean_from_sum, protect_percentage
 
 PERIODS = ("quarter", "year", "all")
 
@@ -306,7 +306,7 @@ def _arrangement_by_quarter(session: Session, today: dt.date) -> list[tuple[str,
         select(SupportPlan.arrangement, *[func.sum(case((_open_at(end), 1), else_=0)) for _, end in quarters])
         .group_by(SupportPlan.arrangement)
     ):
-        for (label, _), n in zip(quarters, open_at):
+        for (label, _), n in zip(quarters, open_at, strict=True):
             counts[label][Arrangement(arrangement).value] += int(n or 0)
 
     changed = select(SupportPlanVersion.plan_id).join(SupportPlan, SupportPlan.id == SupportPlanVersion.plan_id).where(

@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import Final
 
 
-def N_(message: str) -> str:
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention for "mark only")
     """Mark a string for translation without translating it (extract with `-k N_`)."""
     return message
 

@@ -82,7 +82,7 @@ def rebuild(conn: Connection | Session, batch: int = 20_000) -> int:
     names = list(_EQUALITY_COLUMN.values())
     for row in conn.execute(query):
         month = month_of(row[0])
-        equality = dict(zip(names, row[7:]))
+        equality = dict(zip(names, row[7:], strict=True))
         for key in keys_for(fft=row[1], level=row[2], provider_id=row[3], respondent=row[4].value if hasattr(row[4], "value") else row[4],
                             language=row[5], outcome_answers=row[6], equality=equality):
             counts[(month, *key)] += 1

@@ -80,7 +80,7 @@ class SupportPlan(Base):
     __mapper_args__ = {"version_id_col": lock_version}
 
     client: Mapped[Client] = relationship()
-    provider: Mapped["Provider | None"] = relationship()  # noqa: F821
+    provider: Mapped[Provider | None] = relationship()  # noqa: F821
     versions: Mapped[list[SupportPlanVersion]] = relationship(
         back_populates="plan", order_by="SupportPlanVersion.version_no"
     )

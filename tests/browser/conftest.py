@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+
 from tests.conftest import live_portal
 
 CHROMIUM = "/usr/bin/chromium"

@@ -8,7 +8,6 @@ import pytest
 from tests.browser.conftest import no_horizontal_scroll, sign_in_as, then_check
 
 
-
 def _service_nav_link(page, name):
     """On a phone with JavaScript the service navigation sits behind its Menu button."""
     menu = page.get_by_role("button", name="Menu")

@@ -3,11 +3,11 @@ a commissioner reads the dashboard and downloads the CSV. Axe on every page reac
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 
 from tests.browser.conftest import no_horizontal_scroll, sign_in_as, then_check
-
 
 
 @pytest.mark.parametrize("which", ["phone", "no_js_page"])
@@ -37,7 +37,7 @@ def test_commissioner_reads_the_dashboard_and_downloads_the_csv(phone, live_serv
     assert "period=all" in phone.url
     with phone.expect_download() as download:
         phone.get_by_role("link", name="Download these figures (CSV)").click()
-    text = open(download.value.path(), encoding="utf-8").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["section", "breakdown", "category", "measure", "value"] and len(rows) > 20
     # Every count a commissioner can download is disclosure-controlled: 0, *, or a multiple of 5.

@@ -3,7 +3,6 @@ import html as html_lib
 import re
 
 
-
 def test_level_question_is_answered_by_the_assistant_through_the_portal(app, client, rasa_server):
     app.config["RASA_URL"] = rasa_server
     app.config["RASA_TIMEOUT_SECONDS"] = 10

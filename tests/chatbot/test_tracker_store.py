@@ -13,11 +13,9 @@ import json
 import os
 import subprocess
 import textwrap
-import time
 import uuid
 from pathlib import Path
 
-import pytest
 import requests
 
 from tests.assistant_servers import require_rasa_build, serving
@@ -84,7 +82,7 @@ LIST = """
 
 
 def _with_arg(script: str, arg: str) -> str:
-    return "import sys; sys.argv[1:] = [%r]\n" % arg + textwrap.dedent(script)
+    return f"import sys; sys.argv[1:] = [{arg!r}]\n" + textwrap.dedent(script)
 
 
 def test_purge_removes_only_conversations_whose_last_event_is_older_than_the_limit(tmp_path):

@@ -2,8 +2,8 @@
 never travelling in clear (assistant_grants)."""
 import datetime as dt
 
-from cryptography.fernet import Fernet, InvalidToken
 import pytest
+from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import func, select
 
 from portal import demo

@@ -171,12 +171,12 @@ def test_table_keeps_fixed_breakdown():
 )
 def test_every_table_cell_is_protected(raw_rows):
     columns = ["a", "b", "c"]
-    rows = [(f"row {i}", dict(zip(columns, raw))) for i, raw in enumerate(raw_rows)]
+    rows = [(f"row {i}", dict(zip(columns, raw, strict=True))) for i, raw in enumerate(raw_rows)]
     table = protect_table(rows, columns)
     for row in (*table.rows, table.total):
         for cell in (*row.cells, row.total):
             assert shown_ok(str(cell))
-    for row, raw in zip(table.rows, raw_rows):
+    for row, raw in zip(table.rows, raw_rows, strict=True):
         assert row.total == protect_count(sum(raw))
     for i in range(3):
         assert table.total.cells[i] == protect_count(sum(r[i] for r in raw_rows))

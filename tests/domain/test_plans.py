@@ -9,8 +9,18 @@ from sqlalchemy import select
 from portal.domain import plans
 from portal.domain.plans import GoalText, PlanRuleError, PlanText, SupportDetails
 from portal.models import (
-    Account, Arrangement, CarerAccess, Client, GoalStatus, PlanStatus, Provider, RatedBy, ReviewOutcome,
-    Role, SupportLocation, Team,
+    Account,
+    Arrangement,
+    CarerAccess,
+    Client,
+    GoalStatus,
+    PlanStatus,
+    Provider,
+    RatedBy,
+    ReviewOutcome,
+    Role,
+    SupportLocation,
+    Team,
 )
 
 TODAY = dt.date(2026, 11, 29)

@@ -5,7 +5,13 @@ from sqlalchemy import func, select
 
 from portal.domain import retention
 from portal.models import (
-    AuditEvent, FeedbackChannel, FeedbackResponse, FormDraft, FreeTextStatus, OutboxMessage, RespondentType,
+    AuditEvent,
+    FeedbackChannel,
+    FeedbackResponse,
+    FormDraft,
+    FreeTextStatus,
+    OutboxMessage,
+    RespondentType,
 )
 
 NOW = dt.datetime(2030, 6, 1, 12, tzinfo=dt.UTC)

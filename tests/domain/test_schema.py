@@ -4,9 +4,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from portal.db import db
-from portal.models import AuditEvent, Base
 from portal.domain import audit
-from portal.models import utcnow
+from portal.models import AuditEvent, Base, utcnow
 
 
 @pytest.mark.db

@@ -1,5 +1,6 @@
 """Feedback questions as data, and the FFT / agreement statistics."""
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -84,7 +85,7 @@ def test_ethnicity_is_census_2021_five_groups_nineteen_categories():
 
 def test_texts_are_marked_for_extraction():
     """Every msgid in the module is written as N_("…"), so `pybabel extract -k N_` sees it."""
-    source = open(survey.__file__, encoding="utf-8").read()
+    source = Path(survey.__file__).read_text(encoding="utf-8")
     marked = set(re.findall(r'N_\(\s*"((?:[^"\\]|\\.)*)"', source))
     for text in [FFT_QUESTION.text, *(s.text for s in OUTCOME_STATEMENTS), "Don't know", "Prefer not to say"]:
         assert text in marked or any(text.startswith(m) for m in marked)

@@ -5,7 +5,11 @@ from sqlalchemy import func, select
 
 from portal.domain import feedback, survey, tally
 from portal.models import (
-    EqualityMonitoring, FeedbackChannel, FeedbackResponse, FeedbackTally, RespondentType,
+    EqualityMonitoring,
+    FeedbackChannel,
+    FeedbackResponse,
+    FeedbackTally,
+    RespondentType,
 )
 
 

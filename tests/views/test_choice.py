@@ -6,8 +6,16 @@ from sqlalchemy import func, select
 
 from portal.db import db
 from portal.models import (
-    Account, Arrangement, ArrangementRequest, CarerAccess, OutboxMessage, PlanStatus, SupportLocation,
-    SupportPlan, SupportPlanVersion, utcnow,
+    Account,
+    Arrangement,
+    ArrangementRequest,
+    CarerAccess,
+    OutboxMessage,
+    PlanStatus,
+    SupportLocation,
+    SupportPlan,
+    SupportPlanVersion,
+    utcnow,
 )
 
 

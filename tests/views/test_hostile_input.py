@@ -91,10 +91,10 @@ def _check(response, data: dict) -> None:
         # The form came back with errors: plain text that was typed is shown again (escaped).
         for name, value in data.items():
             if isinstance(value, str) and value.strip() and len(value) <= 200 and "\x00" not in value and \
-                    value.isprintable() and name not in ("email", "password", "submission_key", "lock_version"):
-                if name.endswith(("description", "steps", "comment", "note", "notes", "reason", "needs", "comments",
+                    value.isprintable() and name not in ("email", "password", "submission_key", "lock_version") and \
+                    name.endswith(("description", "steps", "comment", "note", "notes", "reason", "needs", "comments",
                                   "relationship", "name", "detail", "matters_to_me")):
-                    assert str(escape(value.strip())) in body, f"{name!r} lost on {response.request.path}"
+                assert str(escape(value.strip())) in body, f"{name!r} lost on {response.request.path}"
 
 
 def _pages(app, role: str) -> list[str]:

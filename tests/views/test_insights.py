@@ -11,7 +11,13 @@ from sqlalchemy import delete, insert, select
 from portal.db import db
 from portal.domain import survey
 from portal.models import (
-    Account, Client, EqualityMonitoring, FeedbackResponse, FreeTextStatus, SafeguardingAlert, utcnow,
+    Account,
+    Client,
+    EqualityMonitoring,
+    FeedbackResponse,
+    FreeTextStatus,
+    SafeguardingAlert,
+    utcnow,
 )
 
 

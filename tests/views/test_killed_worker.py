@@ -44,7 +44,14 @@ from portal.db import make_engine, writing
 from portal.demo import DEMO_ACCOUNTS
 from portal.domain import tally
 from portal.models import (
-    AuditEvent, EqualityMonitoring, FeedbackResponse, FeedbackTally, Goal, GoalRating, GoalStatus, SupportPlan,
+    AuditEvent,
+    EqualityMonitoring,
+    FeedbackResponse,
+    FeedbackTally,
+    Goal,
+    GoalRating,
+    GoalStatus,
+    SupportPlan,
     SupportPlanVersion,
 )
 from tests.processes import free_port, stop_process_group
@@ -325,7 +332,7 @@ def test_a_worker_killed_mid_request_leaves_no_partial_records(server, database_
                          ("plan_before_version", writes.plan)]:
         server.arm(point)
         answer: list[int] = []
-        request = threading.Thread(target=lambda write=write: answer.append(write()))
+        request = threading.Thread(target=lambda write=write, answer=answer: answer.append(write()))
         request.start()
         os.kill(server.wait_paused(point), signal.SIGKILL)
         request.join(30)

@@ -8,7 +8,14 @@ from sqlalchemy import event, select
 from portal.db import db
 from portal.domain import plans
 from portal.models import (
-    Account, AuditEvent, CarerAccess, Client, GoalRating, OutboxMessage, PlanStatus, utcnow,
+    Account,
+    AuditEvent,
+    CarerAccess,
+    Client,
+    GoalRating,
+    OutboxMessage,
+    PlanStatus,
+    utcnow,
 )
 
 RTL_TEXT = "أريد أن أطبخ وجبة ساخنة"  # unicode, right to left

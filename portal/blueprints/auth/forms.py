@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from ...forms import PasswordInput, PortalForm, TextInput
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
 from ...domain.accounts import MAX_PASSWORD_LENGTH
+from ...forms import PasswordInput, PortalForm, TextInput
 
 
 class SignInForm(PortalForm):

@@ -4,8 +4,18 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from ... import labels
+from ...forms import (
+    DateRequired,
+    GovDateField,
+    PortalForm,
+    PortalSubform,
+    RadioInput,
+    Select,
+    TextArea,
+    TextInput,
+    strip,
+)
 from ..choice.forms import ARRANGEMENT_LABELS
-from ...forms import DateRequired, GovDateField, PortalForm, PortalSubform, RadioInput, Select, TextArea, TextInput, strip
 
 ROLE_LABELS = {
     "client": _l("Client – a person who gets support"),
