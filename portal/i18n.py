@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import Flask, abort, g, request, url_for
+import yaml
 from babel import Locale, UnknownLocaleError
+from flask import Flask, abort, g, request, url_for
 from flask_babel import Babel, format_date, format_decimal, get_locale
 from markupsafe import Markup, escape
 
@@ -29,23 +30,17 @@ class Language:
         return self.babel_locale or self.code
 
 
-# The one place that lists the portal's languages (README: "Adding a language").
-LANGUAGES: dict[str, Language] = {
-    lang.code: lang
-    for lang in [
-        # British conventions: "23 September 2027", as GOV.UK writes dates.
-        Language("en", "English", "English", babel_locale="en_GB"),
-        # Sheffield's main languages after English (Census 2021) in census order. Somali is ninth,
-        # after Panjabi and Kurdish: those two come next (README, "Adding a language").
-        Language("ar", "العربية", "Arabic", "rtl"),
-        Language("zh", "中文（简体）", "Chinese (simplified)"),
-        Language("ur", "اردو", "Urdu", "rtl"),
-        Language("sk", "Slovenčina", "Slovak"),
-        Language("pl", "Polski", "Polish"),
-        Language("ro", "Română", "Romanian"),
-        Language("so", "Soomaali", "Somali"),
-    ]
-}
+LANGUAGES_FILE = REPO_ROOT / "translations" / "languages.yml"
+
+
+def _read_languages() -> dict[str, Language]:
+    """translations/languages.yml: the one list of the portal's languages, shared with the
+    checks and the assistant's build (README: "Adding a language")."""
+    entries = yaml.safe_load(LANGUAGES_FILE.read_text(encoding="utf-8"))
+    return {entry["code"]: Language(**entry) for entry in entries}
+
+
+LANGUAGES: dict[str, Language] = _read_languages()
 DEFAULT_LANGUAGE = "en"
 
 babel = Babel()

@@ -11,6 +11,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from components.languages import portal_languages
+
 # Personal questions -> the portal's topic (GET /<lang>/chat/personal/<topic>).
 PERSONAL_TOPICS = {
     "ask_my_next_review": "next-review",
@@ -19,7 +21,7 @@ PERSONAL_TOPICS = {
     "ask_my_request": "request",
 }
 PORTAL_TIMEOUT_SECONDS = 2.0  # inside the portal's own 3 s wait for Rasa
-LANGUAGES = {"en", "ar", "zh", "ur", "sk", "pl", "ro", "so"}
+LANGUAGES = set(portal_languages())
 
 logger = logging.getLogger(__name__)
 

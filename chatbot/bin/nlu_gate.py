@@ -15,13 +15,14 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections import Counter
 from pathlib import Path
 
 CHATBOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(CHATBOT))  # the model's custom components: components.*
 
-LANGUAGES = ["en", "ar", "zh", "ur", "sk", "pl", "ro", "so"]
+from components.languages import portal_languages  # noqa: E402
+
+LANGUAGES = portal_languages()
 MIN_WEIGHTED_F1 = 0.90
 MIN_CRISIS_RECALL = 1.0
 NOT_INTENTS = {"nlu_fallback"}
@@ -102,14 +103,14 @@ def main() -> int:
         got = [next(predictions) for _ in examples]
         predicted = [name for name, _ in got]
         f1 = weighted_f1(expected, predicted)
-        accuracy = sum(e == p for e, p in zip(expected, predicted)) / len(expected)
-        crisis = [p for e, p in zip(expected, predicted) if e == "crisis"]
+        accuracy = sum(e == p for e, p in zip(expected, predicted, strict=True)) / len(expected)
+        crisis = [p for e, p in zip(expected, predicted, strict=True) if e == "crisis"]
         recall = sum(p == "crisis" for p in crisis) / len(crisis) if crisis else 0.0
         ok = f1 >= MIN_WEIGHTED_F1 and recall >= MIN_CRISIS_RECALL and bool(crisis)
         failed |= not ok
         print(f"{lang:<5} {len(examples):>4} {f1:>12.3f} {accuracy:>9.3f} {recall:>14.3f}  {'PASS' if ok else 'FAIL'}")
         if args.verbose or not ok:
-            for (text, want), (name, confidence) in zip(examples, got):
+            for (text, want), (name, confidence) in zip(examples, got, strict=True):
                 if want != name:
                     print(f"      {want} -> {name} ({confidence:.2f}): {text}")
     for problem in problems:

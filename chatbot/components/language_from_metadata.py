@@ -33,6 +33,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.languages import portal_languages
+
 LANGUAGE_ENTITY = "language"
 
 
@@ -45,7 +47,7 @@ class LanguageFromMetadata(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            "languages": ["en", "ar", "zh", "ur", "sk", "pl", "ro", "so"],
+            "languages": portal_languages(),
             "metadata_key": "language",
         }
 
