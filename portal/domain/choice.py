@@ -25,7 +25,7 @@ from ..models import (
     RequestStatus,
     SupportPlan,
 )
-from . import audit, outbox
+from . import audit
 from .plans import change_arrangement, current_plan
 
 OPEN_STATUSES = (RequestStatus.requested, RequestStatus.in_discussion)
@@ -215,17 +215,6 @@ def change_status(
         session, actor=by, action=f"arrangement_{status.value}", now=now, client_id=request.client_id,
         object_type="arrangement_request", object_id=request.id,
     )
-
-
-def notify(
-    session: Session, request: ArrangementRequest, *, to: str | None, subject: str, body: str, now: dt.datetime
-) -> None:
-    """Mail the person about a change of status, once per status (dedupe key)."""
-    if to:
-        outbox.queue_mail(
-            session, to=to, subject=subject, body=body, now=now,
-            dedupe_key=f"arrangement:{request.id}:{request.status.value}",
-        )
 
 
 def staff_queue(session: Session, *, team_id: int | None, today: dt.date) -> list[tuple[ArrangementRequest, int]]:

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ... import mail
 from ...access import audience, current_account
 from ...db import db
-from ...domain import accounts, audit, outbox, plans
+from ...domain import accounts, audit, plans
 from ...domain.plans import GoalText, PlanRuleError, PlanText, SupportDetails
 from ...models import Account, Arrangement, Client, Provider, ReviewOutcome, Role, SupportLocation, utcnow
 from ..common import client_record
@@ -64,20 +64,8 @@ def _send_invitation(inviter: Account, form: InviteForm, email: str) -> None:
         team=inviter.team if role in (Role.staff, Role.client) else None,
         preferred_language=g.lang,
     )
-    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
-        "auth.accept_invitation", token=created.link_token
-    )
-    with force_locale(created.account.preferred_language):
-        subject = _("You have been invited to %(service)s", service=current_app.config["SERVICE_NAME"])
-        body = _(
-            "Hello %(name)s,\n\nYou have been invited to use %(service)s from %(council)s.\n\n"
-            "Open this link to create your password. It works once and expires in 7 days:\n%(link)s\n",
-            name=created.account.display_name,
-            service=current_app.config["SERVICE_NAME"],
-            council=current_app.config["COUNCIL_NAME"],
-            link=link,
-        )
-    outbox.queue_mail(db.session, to=email, subject=subject, body=body, now=now)
+    mail.send(db.session, "invitation", to=email, language=created.account.preferred_language, now=now,
+              name=created.account.display_name, link_token=created.link_token)
     audit.record(
         db.session, actor=inviter, action="invite_sent", now=now, client_id=client.id if client else None,
         object_type="account", object_id=created.account.id, route=request.endpoint, request_id=g.request_id,
@@ -149,7 +137,7 @@ def _plan_form(plan) -> PlanForm:
 @bp.route("/staff/clients/<int:client_id>/plan", methods=["GET", "POST"])
 @audience(Role.staff)
 def write_plan(client_id: int):
-    client = client_record(client_id, "view_plan")
+    client = client_record(client_id, "view_plan").client
     plan = plans.current_plan(db.session, client.id)
     form = _plan_form(plan)
     if form.validate_on_submit():
@@ -177,7 +165,7 @@ def write_plan(client_id: int):
 @audience(Role.staff)
 def plan_saved(client_id: int):
     """The plan as saved, with the step that shares a draft with the client."""
-    client = client_record(client_id, "view_plan")
+    client = client_record(client_id, "view_plan").client
     plan = plans.current_plan(db.session, client.id)
     if plan is None:
         abort(404)
@@ -206,7 +194,7 @@ def _open_plan(client):
 @bp.route("/staff/clients/<int:client_id>/review/book", methods=["GET", "POST"])
 @audience(Role.staff)
 def schedule_review(client_id: int):
-    client = client_record(client_id, "view_reviews")
+    client = client_record(client_id, "view_reviews").client
     plan = _open_plan(client)
     review = plans.open_review(plan)
     form = ScheduleReviewForm(data={"scheduled_for": review.scheduled_for} if request.method == "GET" else None)
@@ -225,7 +213,7 @@ def schedule_review(client_id: int):
 @bp.route("/staff/clients/<int:client_id>/review/record", methods=["GET", "POST"])
 @audience(Role.staff)
 def record_review(client_id: int):
-    client = client_record(client_id, "view_reviews")
+    client = client_record(client_id, "view_reviews").client
     plan = _open_plan(client)
     form = RecordReviewForm(plans.outcomes_for(plan))
     if form.validate_on_submit():
