@@ -9,11 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 
 from .db import db, reset_writing, set_writing
 from .models import Account, AccountStatus, CarerScope, Role, utcnow
+
+if TYPE_CHECKING:
+    from .domain.records import RecordAccess
 
 PUBLIC = "public"
 ANY_SIGNED_IN = "signed_in"
@@ -41,6 +45,14 @@ def audience(*who: str | Role, carer_scope: CarerScope | None = None) -> Callabl
 def carer_scope_of_current_view() -> CarerScope | None:
     view = current_app.view_functions.get(request.endpoint)
     return getattr(view, "carer_scope", None)
+
+
+def may_open(endpoint: str, record: RecordAccess) -> bool:
+    """Whether the reader of `record` may open the record page `endpoint`: the page's
+    declared audience admits their role, and the record's access decision admits the
+    page's declared carer scope. Links to a page are offered only when this holds."""
+    view = current_app.view_functions[endpoint]
+    return record.reader.role.value in view.audience and record.may(view.carer_scope)
 
 
 def audience_of(app: Flask, endpoint: str) -> frozenset[str] | None:

@@ -1,11 +1,16 @@
-"""The one way to read a client's record: check the reader may, then audit the read.
+"""The one way to read a client's record: decide who the reader is to this client, check
+they may, then audit the read.
 
-Views never load a client's personal data any other way, so neither the check nor the
-audit event can be forgotten.
+The decision is a value (`RecordAccess`): who the reader is to the client (the client
+themselves, a carer under the client's grant, or staff of the client's team), the grant,
+and `may(scope)`. Views, forms, templates and the assistant's personal answers ask it;
+nothing re-derives it. Views never load a client's personal data any other way, so
+neither the check nor the audit event can be forgotten.
 """
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -19,6 +24,44 @@ class RecordNotAvailable(Exception):
     """Raised for a missing record and a forbidden one alike (no existence oracle)."""
 
 
+class Relation(enum.StrEnum):
+    own = "own"  # the client, reading their own record
+    carer = "carer"  # someone the client granted access, scope by scope
+    team = "team"  # staff of the team the client belongs to
+
+
+@dataclass(frozen=True)
+class RecordAccess:
+    """Who `reader` is to `client`, and what they may see and do there.
+
+    Least privilege: a client reads their whole record; a carer only the scopes the client
+    granted; staff their own team's clients; commissioners and admins never read records
+    (they have no relation). `may(None)` asks for something no carer may ever have (the
+    client's own carers, who has looked, their data; staff tools)."""
+
+    client: Client
+    reader: Account
+    relation: Relation
+    grant: CarerAccess | None = None
+
+    @property
+    def is_client(self) -> bool:
+        return self.relation == Relation.own
+
+    @property
+    def is_carer(self) -> bool:
+        return self.relation == Relation.carer
+
+    @property
+    def is_staff(self) -> bool:
+        return self.relation == Relation.team
+
+    def may(self, scope: CarerScope | str | None) -> bool:
+        if self.relation != Relation.carer:
+            return True
+        return scope is not None and self.grant is not None and self.grant.allows(CarerScope(scope))
+
+
 def carer_access(session: Session, carer: Account, client_id: int) -> CarerAccess | None:
     return session.scalar(
         select(CarerAccess).where(
@@ -29,27 +72,15 @@ def carer_access(session: Session, carer: Account, client_id: int) -> CarerAcces
     )
 
 
-@dataclass(frozen=True)
-class OpenRecord:
-    client: Client
-    carer_access: CarerAccess | None  # the grant a carer reads it under; None for the client and staff
-
-
-def reading_grant(session: Session, reader: Account, client: Client,
-                  scope: CarerScope | None) -> tuple[bool, CarerAccess | None]:
-    """Least privilege: a client reads their own record; a carer only what was granted;
-    staff only their team's caseload; commissioners and admins never read records.
-    Returns whether `reader` may read it, and the carer's grant when the reader is a carer."""
+def decide(session: Session, reader: Account, client: Client) -> RecordAccess | None:
+    """The reader's relation to the client, or None when they have none."""
     if reader.client_id == client.id:
-        return True, None
+        return RecordAccess(client, reader, Relation.own)
     if reader.role == Role.staff:
-        return reader.team_id is not None and reader.team_id == client.team_id, None
-    access = carer_access(session, reader, client.id)
-    return access is not None and (scope is None or access.allows(scope)), access
-
-
-def may_read(session: Session, reader: Account, client: Client, scope: CarerScope | None) -> bool:
-    return reading_grant(session, reader, client, scope)[0]
+        same_team = reader.team_id is not None and reader.team_id == client.team_id
+        return RecordAccess(client, reader, Relation.team) if same_team else None
+    grant = carer_access(session, reader, client.id)
+    return RecordAccess(client, reader, Relation.carer, grant) if grant is not None else None
 
 
 def open_client_record(
@@ -62,13 +93,13 @@ def open_client_record(
     scope: CarerScope | None = None,
     route: str | None = None,
     request_id: str | None = None,
-) -> OpenRecord:
-    """The client's record if `reader` may see it (for `scope`, when acting as carer), with
-    the carer's grant it was opened under; the view is recorded in the audit trail (the
-    caller commits it at once)."""
+) -> RecordAccess:
+    """The access decision for the client's record, if `reader` may open it for `scope`
+    (None: a page no carer may open); the view is recorded in the audit trail (the caller
+    commits it at once)."""
     client = session.get(Client, client_id)
-    allowed, access = reading_grant(session, reader, client, scope) if client is not None else (False, None)
-    if not allowed:
+    decision = decide(session, reader, client) if client is not None else None
+    if decision is None or not decision.may(scope):
         raise RecordNotAvailable(client_id)
     audit.record(
         session,
@@ -81,4 +112,4 @@ def open_client_record(
         route=route,
         request_id=request_id,
     )
-    return OpenRecord(client, access)
+    return decision

@@ -24,6 +24,31 @@ def test_sample_pages_pass_axe_and_fit_320px(narrow_page, live_server, visit, ax
     assert no_horizontal_scroll(narrow_page)
 
 
+SMALL_TARGETS = ".app-language-switcher a, .app-language-switcher [aria-current], .app-record-nav a, .app-account-bar button"
+TARGET_SIZES = f"""[...document.querySelectorAll('{SMALL_TARGETS}')].map(e => {{
+    const r = e.getBoundingClientRect(); return [e.textContent.trim(), r.width, r.height]; }})"""
+
+
+@pytest.mark.parametrize("code", ["zh", "ar", "en"])
+def test_small_links_are_big_enough_targets_whatever_the_font(narrow_page, live_server, visit, code):
+    """WCAG 2.5.8: each is at least 24 px each way. Checked again with every font shrunk, as
+    a font with small metrics would render it: the size must come from the style, not the
+    font the machine happens to have (a Chinese font made a 19 px link on one machine)."""
+    visit(narrow_page, f"{live_server}/{code}/sign-in")
+    narrow_page.fill("#email", CLIENT.email)
+    narrow_page.fill("#password", CLIENT.password)
+    with narrow_page.expect_navigation():
+        narrow_page.keyboard.press("Enter")
+    visit(narrow_page, narrow_page.url)
+    for shrink in (False, True):
+        if shrink:
+            narrow_page.add_style_tag(content="* { font-size: 8px !important; line-height: 1 !important; }")
+        sizes = narrow_page.evaluate(TARGET_SIZES)
+        assert len(sizes) >= 8 + 3, sizes  # eight languages, the record's sections, sign out
+        small = [s for s in sizes if s[1] < 24 or s[2] < 24]
+        assert small == [], f"{code}, fonts shrunk: {shrink}: {small}"
+
+
 def test_switching_language_on_a_phone_stays_on_the_same_page(phone, live_server, visit, axe_checks):
     visit(phone, f"{live_server}/en/reviews")
     then_check(phone, axe_checks, phone.get_by_role("link", name="العربية").click)

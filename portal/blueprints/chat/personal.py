@@ -17,11 +17,13 @@ from ...domain import assistant_grants, choice, plans, records
 from ...labels import arrangement_names, status_names
 from ...models import Arrangement, CarerScope, RequestStatus, SupportPlan
 
-# Topic (the URL's last part) -> what a carer needs to have been granted to hear it.
+# Topic (the URL's last part) -> what a carer needs to have been granted to hear it: the
+# same scopes as the pages that show it (who gives the support is part of how it is
+# arranged, as on the support page).
 TOPIC_SCOPES = {
     "next-review": CarerScope.reviews,
     "goals": CarerScope.goals,
-    "provider": CarerScope.plan,
+    "provider": CarerScope.arrangement,
     "request": CarerScope.arrangement,
 }
 

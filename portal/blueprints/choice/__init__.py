@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from ... import mail
 from ...access import audience, current_account
+from ...crisis_help import help_after_writing
 from ...db import db
-from ...domain import choice, plans
+from ...domain import choice, plans, safeguarding
 from ...domain.choice import Preferences
 from ...domain.providers import languages_offered
 from ...i18n import LANGUAGES
-from ...models import Account, Arrangement, CarerScope, Provider, RequestStatus, Role, utcnow
+from ...models import Account, AlertSource, Arrangement, CarerScope, Provider, RequestStatus, Role, utcnow
 from ..common import client_record
 from .forms import ContactForm, PreferencesForm, SubmitForm, WhatForm
 
@@ -33,7 +34,7 @@ def _draft(client_id: int):
 @bp.get("/clients/<int:client_id>/support-arrangement")
 @audience(Role.client, Role.carer, carer_scope=CarerScope.arrangement)
 def start(client_id: int):
-    client = client_record(client_id, "view_arrangement", reads_only=True)
+    client = client_record(client_id, "view_arrangement", reads_only=True).client
     plan = plans.current_plan(db.session, client.id, parts=())
     return render_template(
         "choice/start.html", client=client, plan=plan,
@@ -45,7 +46,7 @@ def start(client_id: int):
 @bp.route("/clients/<int:client_id>/support-arrangement/change", methods=["GET", "POST"])
 @audience(Role.client, Role.carer, carer_scope=CarerScope.arrangement)
 def what(client_id: int):
-    client = client_record(client_id, "request_arrangement_change")
+    client = client_record(client_id, "request_arrangement_change").client
     existing = choice.open_request(db.session, client.id)
     if existing is not None:
         return redirect(url_for("choice.track", client_id=client.id, reference=existing.reference))
@@ -75,7 +76,7 @@ def _provider_choices():
 @bp.route("/clients/<int:client_id>/support-arrangement/change/preferences", methods=["GET", "POST"])
 @audience(Role.client, Role.carer, carer_scope=CarerScope.arrangement)
 def preferences(client_id: int):
-    client = client_record(client_id, "request_arrangement_change")
+    client = client_record(client_id, "request_arrangement_change").client
     draft = _draft(client.id)
     if "to_arrangement" not in draft.answers:
         return redirect(url_for("choice.what", client_id=client.id))
@@ -88,8 +89,11 @@ def preferences(client_id: int):
             times_of_day=form.times_of_day.data, cultural_or_faith_needs=form.cultural_or_faith_needs.data or "",
             preferred_provider=form.preferred_provider.data or "",
         )
+        written = safeguarding.check_writing(db.session, form.cultural_or_faith_needs.data or "",
+                                             source=AlertSource.arrangement_request, language=g.lang, client=client,
+                                             now=utcnow())
         db.session.commit()
-        return redirect(url_for("choice.contact", client_id=client.id))
+        return redirect(url_for("choice.contact", client_id=client.id, **help_after_writing(written)))
     db.session.commit()
     return render_template("choice/preferences.html", form=form, client=client)
 
@@ -97,7 +101,7 @@ def preferences(client_id: int):
 @bp.route("/clients/<int:client_id>/support-arrangement/change/contact", methods=["GET", "POST"])
 @audience(Role.client, Role.carer, carer_scope=CarerScope.arrangement)
 def contact(client_id: int):
-    client = client_record(client_id, "request_arrangement_change")
+    client = client_record(client_id, "request_arrangement_change").client
     draft = _draft(client.id)
     if "worker_gender" not in draft.answers:
         return redirect(url_for("choice.preferences", client_id=client.id))
@@ -133,7 +137,7 @@ def _preferences(answers: dict) -> Preferences:
 @bp.route("/clients/<int:client_id>/support-arrangement/change/check", methods=["GET", "POST"])
 @audience(Role.client, Role.carer, carer_scope=CarerScope.arrangement)
 def check(client_id: int):
-    client = client_record(client_id, "request_arrangement_change")
+    client = client_record(client_id, "request_arrangement_change").client
     draft = _draft(client.id)
     if "contact_method" not in draft.answers:
         return redirect(url_for("choice.contact", client_id=client.id))
@@ -165,7 +169,7 @@ def check(client_id: int):
 @bp.get("/clients/<int:client_id>/support-arrangement/requests/<reference>")
 @audience(Role.client, Role.carer, carer_scope=CarerScope.arrangement)
 def track(client_id: int, reference: str):
-    client = client_record(client_id, "view_arrangement", reads_only=True)
+    client = client_record(client_id, "view_arrangement", reads_only=True).client
     made = choice.by_reference(db.session, reference)
     if made is None or made.client_id != client.id:
         abort(404)
@@ -173,21 +177,14 @@ def track(client_id: int, reference: str):
 
 
 def _mail_status(made) -> None:
-    """Tell the person who asked, in their language, through the outbox."""
+    """Tell the person who asked, in their language, once per status."""
     requester = db.session.get(Account, made.requested_by_account_id) if made.requested_by_account_id else None
     to = made.contact_detail if made.contact_method == "email" else (requester.email if requester else None)
-    language = requester.preferred_language if requester else "en"
-    with force_locale(language if language in LANGUAGES else "en"):
-        subject = _("Your request about how your support is arranged: %(reference)s", reference=made.reference)
-        status = {
-            RequestStatus.requested: _("We have your request. A worker will contact you to talk about it."),
-            RequestStatus.in_discussion: _("A worker is looking at your request and will talk it through with you."),
-            RequestStatus.agreed: _("Your request has been agreed. Your support plan will show the change."),
-            RequestStatus.declined: _("Your request has not been agreed. The reason is: %(reason)s", reason=made.decision_reason or ""),
-        }[made.status]
-        body = _("Reference: %(reference)s\n\n%(status)s\n\nYou can follow your request when you sign in to %(service)s.",
-                 reference=made.reference, status=status, service=current_app.config["SERVICE_NAME"])
-    choice.notify(db.session, made, to=to, subject=subject, body=body, now=utcnow())
+    if to:
+        mail.send(db.session, "arrangement_request_status", to=to,
+                  language=requester.preferred_language if requester else None, now=utcnow(),
+                  dedupe_key=f"arrangement:{made.id}:{made.status.value}",
+                  reference=made.reference, status=made.status.value, reason=made.decision_reason)
 
 
 # Staff: the queue of requests and the decision.
@@ -205,7 +202,7 @@ def decide(reference: str):
     made = choice.by_reference(db.session, reference)
     if made is None:
         abort(404)
-    client = client_record(made.client_id, "view_arrangement_request")
+    client = client_record(made.client_id, "view_arrangement_request").client
     errors = {}
     if request.method == "POST":
         action = request.form.get("action", "")
