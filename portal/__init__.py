@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from . import access, assets, errors, forms, i18n, labels, logs, rendering, security
+from . import access, assets, crisis_help, errors, forms, i18n, labels, logs, rendering, security
 from .config import load_config
 from .db import RowIdConverter, db
 from .limits import limiter
@@ -50,6 +50,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     rendering.init_app(app)  # after i18n: replaces Flask-Babel's template gettext with a faster one
     access.init_app(app)
     assets.init_app(app)
+    crisis_help.init_app(app)
     errors.init_app(app)
 
     from .blueprints import auth, chat, choice, feedback, insights, pages, plans, providers, staff

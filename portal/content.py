@@ -41,17 +41,59 @@ _CLASSES = {
 }
 
 
-class _GovukClasses(Treeprocessor):
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:")
+
+
+class _GovukPage(Treeprocessor):
+    """GOV.UK classes on every element; links to other pages resolved against the reader's
+    language root (a page's links are written as slugs, `reviews`, so they keep the reader's
+    language and work from any depth, Easy Read included); phone and text links read left
+    to right in a right-to-left page."""
+
+    def __init__(self, md, link_root: str):
+        super().__init__(md)
+        self.link_root = link_root
+
     def run(self, root: ElementTree.Element) -> None:
         for element in root.iter():
             css = _CLASSES.get(element.tag)
             if css and "class" not in element.attrib:
                 element.set("class", css)
+            if element.tag != "a":
+                continue
+            href = element.get("href", "")
+            if href.startswith(("tel:", "sms:")):
+                element.set("dir", "ltr")
+                element.set("class", "govuk-link app-ltr")
+            elif href and not _SCHEME.match(href) and not href.startswith(("/", "#")):
+                element.set("href", self.link_root + href)
 
 
 class GovukMarkdown(Extension):
+    def __init__(self, link_root: str = "/en/"):
+        super().__init__()
+        self.link_root = link_root
+
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
-        md.treeprocessors.register(_GovukClasses(md), "govuk_classes", 0)
+        md.treeprocessors.register(_GovukPage(md, self.link_root), "govuk_page", 0)
+
+
+def fill_placeholders(markdown_text: str, placeholders: dict[str, str]) -> str:
+    """Configuration into the words: `{{key}}` becomes its value; a line whose value is not
+    configured (empty) is left out, so no page shows a blank where a number should be."""
+    lines = []
+    for line in markdown_text.split("\n"):
+        for key, value in placeholders.items():
+            if line is not None and "{{" + key + "}}" in line:
+                line = line.replace("{{" + key + "}}", value) if value else None
+        if line is not None:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def render_markdown(markdown_text: str, placeholders: dict[str, str], link_root: str) -> str:
+    return markdown.markdown(fill_placeholders(markdown_text, placeholders),
+                             extensions=["attr_list", "tables", GovukMarkdown(link_root)])
 
 
 @dataclass(frozen=True)
@@ -73,11 +115,12 @@ class ContentPage:
     translation_status: str = "reviewed"
     easy_read: bool = False
 
-    def html(self, placeholders: dict[str, str]) -> str:
-        text = self.body_markdown
-        for key, value in placeholders.items():
-            text = text.replace("{{" + key + "}}", value)
-        return markdown.markdown(text, extensions=["attr_list", "tables", GovukMarkdown()])
+    def html(self, placeholders: dict[str, str], link_root: str) -> str:
+        """The page as HTML; `link_root` is the reader's language root (`/pl/`)."""
+        return render_markdown(self.body_markdown, placeholders, link_root)
+
+    def block(self, block_id: str) -> AnswerBlock | None:
+        return next((b for b in self.blocks() if b.id == block_id), None)
 
     def blocks(self) -> list[AnswerBlock]:
         matches = list(_BLOCK.finditer(self.body_markdown))

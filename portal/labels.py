@@ -50,3 +50,9 @@ section_names = {
     "feedback.signed_in_form": _l("Give feedback"), "plans.carers": _l("Carers"),
     "plans.who_has_looked": _l("Who has looked"), "plans.my_data_page": _l("Your data"),
 }
+alert_source_names = {
+    "feedback": _l("Feedback"), "plan_comment": _l("A comment on a support plan"),
+    "goal_note": _l("A note with a goal rating"), "arrangement_request": _l("A request about how support is arranged"),
+}
+risk_kind_names = {"self": _l("Risk to themselves"), "others": _l("Risk to others"),
+                   "from_others": _l("Being hurt by someone")}

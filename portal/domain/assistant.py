@@ -1,7 +1,11 @@
 """Talking to the Rasa assistant over its REST channel on loopback.
 
-The crisis check comes first and does not depend on Rasa. When Rasa is down, slow or
-silent, the reply says so and points to a person and to crisis help.
+The risk detector comes first and does not depend on Rasa: a message that shows high risk
+is answered by the portal at once, without asking the assistant. A message of concern is
+answered by the assistant, and the portal adds a discreet line. When Rasa is down, slow or
+silent, the reply says so and points to a person and to crisis help. When the assistant's
+own model hears a crisis the detector did not (its `crisis` intent, sent as a marker), the
+portal gives its crisis help all the same: recall first.
 """
 from __future__ import annotations
 
@@ -10,14 +14,14 @@ from dataclasses import dataclass, field
 
 import requests
 
-from .crisis import suggests_risk
+from . import risk as risk_detector
 
 MAX_MESSAGE_LENGTH = 500
 
 
 class ReplySource(enum.StrEnum):
     assistant = "assistant"
-    crisis = "crisis"  # the portal's own crisis check answered
+    risk = "risk"  # the portal's risk detector answered, without the assistant
     unavailable = "unavailable"  # Rasa down, slow or empty
 
 
@@ -33,7 +37,7 @@ class SuggestedQuestion:
 class ChatReply:
     source: ReplySource
     texts: list[str]
-    show_crisis_help: bool
+    risk: risk_detector.Risk
     suggestions: list[SuggestedQuestion] = field(default_factory=list)
 
 
@@ -47,6 +51,11 @@ def _suggestions(items: list) -> list[SuggestedQuestion]:
     ]
 
 
+def _assistant_heard_a_crisis(items: list) -> bool:
+    return any(isinstance(item, dict) and isinstance(item.get("custom"), dict) and item["custom"].get("risk") == "high"
+               for item in items)
+
+
 def clean_message(text: str) -> str:
     # Rasa treats a leading "/" as an intent name: never let a user inject intents.
     return text.strip().lstrip("/").strip()[:MAX_MESSAGE_LENGTH]
@@ -58,9 +67,10 @@ def ask(*, rasa_url: str, sender: str, message: str, language: str, timeout: flo
     portal about their own support (see assistant_grants); it is encrypted, so Rasa's
     tracker store, which keeps the metadata, never holds a usable token."""
     message = clean_message(message)
-    if suggests_risk(message):
+    risk = risk_detector.assess(message, language)
+    if risk.is_high:
         # Answer at once from the portal: no waiting on the assistant.
-        return ChatReply(ReplySource.crisis, [], show_crisis_help=True)
+        return ChatReply(ReplySource.risk, [], risk)
     metadata = {"language": language}
     if sealed_grant:
         metadata["grant"] = sealed_grant
@@ -72,9 +82,14 @@ def ask(*, rasa_url: str, sender: str, message: str, language: str, timeout: flo
         )
         response.raise_for_status()
         items = response.json()
-        texts = [item["text"] for item in items if isinstance(item, dict) and item.get("text")]
+        if not isinstance(items, list):
+            raise ValueError("not a list of messages")
+        texts = [item["text"] for item in items if isinstance(item, dict) and isinstance(item.get("text"), str)]
     except (requests.RequestException, ValueError, TypeError, KeyError):
-        texts = []
+        items, texts = [], []
+    if _assistant_heard_a_crisis(items):
+        return ChatReply(ReplySource.risk, [], risk | risk_detector.Risk(risk_detector.Level.high,
+                                                                         frozenset({risk_detector.Kind.self})))
     if not texts:
-        return ChatReply(ReplySource.unavailable, [], show_crisis_help=True)
-    return ChatReply(ReplySource.assistant, texts, show_crisis_help=False, suggestions=_suggestions(items))
+        return ChatReply(ReplySource.unavailable, [], risk)
+    return ChatReply(ReplySource.assistant, texts, risk, suggestions=_suggestions(items))

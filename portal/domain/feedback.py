@@ -1,8 +1,9 @@
 """Taking feedback: light to give, impossible to trace back to a person.
 
 A response keeps the level and provider it is about, never who gave it. Equality answers
-go to their own table. Free text that suggests risk raises a safeguarding alert for staff
-(never commissioners), and free text reaches commissioners only once staff release it.
+go to their own table. Free text that shows high risk goes to a safeguarding alert for staff
+(never commissioners) instead of the response, so the response stays anonymous and nothing
+joins the two; other free text reaches commissioners only once staff release it.
 """
 from __future__ import annotations
 
@@ -14,15 +15,15 @@ from sqlalchemy.orm import Session
 
 from ..models import (
     Account,
+    AlertSource,
+    Client,
     EqualityMonitoring,
     FeedbackChannel,
     FeedbackResponse,
     FreeTextStatus,
     RespondentType,
-    SafeguardingAlert,
 )
-from . import audit, survey, tally
-from .crisis import suggests_risk
+from . import audit, risk, safeguarding, survey, tally
 
 MAX_TEXT = 2000
 EQUALITY_FIELDS = tuple(question.code for question in survey.EQUALITY_QUESTIONS)
@@ -63,8 +64,8 @@ class FeedbackAnswers:
 
 @dataclass
 class Received:
-    response: FeedbackResponse
-    risk: bool  # show crisis help now; staff have an alert
+    response: FeedbackResponse | None
+    risk: risk.Risk  # what the free text shows: help now, and at high risk staff have an alert
     duplicate: bool
 
 
@@ -81,12 +82,19 @@ def record_feedback(
     submission_key: str,
     now: dt.datetime,
     actor: Account | None = None,
+    about: Client | None = None,
 ) -> Received:
-    """Store one response. The same submission key stores nothing new (double submit)."""
+    """Store one response. The same submission key stores nothing new (double submit).
+    `about`: the client a signed-in response is about, whose team a safeguarding alert
+    goes to (the response itself never names them)."""
     existing = session.scalar(select(FeedbackResponse).where(FeedbackResponse.submission_key == submission_key))
     if existing is not None:
-        return Received(existing, risk=False, duplicate=True)
+        return Received(existing, risk=risk.NO_RISK, duplicate=True)
     answers.check()
+    shown = safeguarding.check_writing(session, answers.free_text, source=AlertSource.feedback, language=language,
+                                       client=about, now=now)
+    if shown.is_high:  # the words are the alert's now, not the anonymous response's
+        answers.fft_reason = answers.other_comments = ""
     has_text = bool(answers.free_text.strip())
     response = FeedbackResponse(
         submission_key=submission_key,
@@ -109,14 +117,11 @@ def record_feedback(
     if given:
         session.add(EqualityMonitoring(feedback_response_id=response.id, **given))
     tally.count_response(session, response, given)
-    risk = has_text and suggests_risk(answers.free_text)
-    if risk:
-        session.add(SafeguardingAlert(feedback_response_id=response.id, raised_at=now))
     # The audit says that feedback was given, not which response: that would link them.
     if actor is not None:
         audit.record(session, actor=actor, action="feedback_given", now=now, object_type="feedback")
     session.flush()
-    return Received(response, risk=risk, duplicate=False)
+    return Received(response, risk=shown, duplicate=False)
 
 
 def pending_free_text(session: Session, limit: int = 50) -> list[FeedbackResponse]:
@@ -145,21 +150,3 @@ def withhold_free_text(session: Session, response: FeedbackResponse, *, by: Acco
     response.released_text = None
     session.flush()
     audit.record(session, actor=by, action="feedback_text_reviewed", now=now, object_type="feedback", object_id=response.id)
-
-
-def open_alerts(session: Session) -> list[tuple[SafeguardingAlert, FeedbackResponse]]:
-    rows = session.execute(
-        select(SafeguardingAlert, FeedbackResponse)
-        .join(FeedbackResponse, FeedbackResponse.id == SafeguardingAlert.feedback_response_id)
-        .where(SafeguardingAlert.handled_at.is_(None))
-        .order_by(SafeguardingAlert.raised_at)
-    ).all()
-    return [(alert, response) for alert, response in rows]
-
-
-def handle_alert(session: Session, alert: SafeguardingAlert, *, by: Account, notes: str, now: dt.datetime) -> None:
-    alert.handled_by_account_id = by.id
-    alert.handled_at = now
-    alert.notes = notes.strip()[:MAX_TEXT] or None
-    session.flush()
-    audit.record(session, actor=by, action="safeguarding_alert_handled", now=now, object_type="safeguarding_alert", object_id=alert.id)

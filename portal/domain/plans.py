@@ -19,8 +19,22 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..models import (
-    Account, Arrangement, CarerAccess, CarerScope, Client, Goal, GoalRating, GoalStatus, PlanStatus, Provider,
-    RatedBy, Review, ReviewOutcome, SupportLocation, SupportPlan, SupportPlanVersion,
+    Account,
+    Arrangement,
+    CarerAccess,
+    CarerScope,
+    Client,
+    Goal,
+    GoalRating,
+    GoalStatus,
+    PlanStatus,
+    Provider,
+    RatedBy,
+    Review,
+    ReviewOutcome,
+    SupportLocation,
+    SupportPlan,
+    SupportPlanVersion,
 )
 from . import audit
 
@@ -225,7 +239,8 @@ def _check_support(support: SupportDetails) -> None:
         raise PlanRuleError("provider_needed")
 
 
-def _snapshot(goals: list[Goal]) -> list[dict]:
+def goals_snapshot(goals: list[Goal]) -> list[dict]:
+    """The active goals as a version keeps them (the demo writes its versions with it too)."""
     return [
         {"position": g.position, "description": g.description, "steps": g.steps, "who_helps": g.who_helps,
          "target_date": g.target_date.isoformat() if g.target_date else None}
@@ -244,7 +259,7 @@ def _new_version(plan: SupportPlan, *, status: PlanStatus, written_by: Account, 
         hours_per_week=hours_per_week if hours_per_week is not None else (previous.hours_per_week if previous else None),
         location=location or (previous.location if previous else SupportLocation.own_home),
         what_matters_to_me=what_matters_to_me if what_matters_to_me is not None else (previous.what_matters_to_me if previous else ""),
-        goals_snapshot=_snapshot(plan.goals), change_summary=summary[:500],
+        goals_snapshot=goals_snapshot(plan.goals), change_summary=summary[:500],
         written_by_account_id=written_by.id, created_at=now,
     )
     plan.versions.append(version)
@@ -321,7 +336,7 @@ def rewrite_plan(session: Session, plan: SupportPlan, *, text: PlanText, written
     location = support.location if support else None
     if plan.status == PlanStatus.draft:
         version = plan.versions[-1]
-        version.what_matters_to_me, version.goals_snapshot = text.what_matters_to_me, _snapshot(plan.goals)
+        version.what_matters_to_me, version.goals_snapshot = text.what_matters_to_me, goals_snapshot(plan.goals)
         version.level, version.arrangement = plan.level, plan.arrangement
         version.provider_id = plan.provider.id if plan.provider is not None else None
         if hours is not None:

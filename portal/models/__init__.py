@@ -18,14 +18,15 @@ from .plans import (
     SupportPlanVersion,
 )
 from .services import (
+    AlertSource,
     ArrangementRequest,
     AssistantGrant,
     AuditEvent,
     EqualityMonitoring,
     FeedbackChannel,
-    FormDraft,
     FeedbackResponse,
     FeedbackTally,
+    FormDraft,
     FreeTextStatus,
     OutboxMessage,
     Provider,

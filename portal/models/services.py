@@ -152,17 +152,36 @@ class FeedbackTally(Base):
     count: Mapped[int] = mapped_column(default=0)
 
 
+class AlertSource(enum.StrEnum):
+    """Where the words that raised a safeguarding alert were written."""
+
+    feedback = "feedback"
+    plan_comment = "plan_comment"
+    goal_note = "goal_note"
+    arrangement_request = "arrangement_request"
+
+
 class SafeguardingAlert(Base):
-    """Raised when feedback text suggests risk; seen by staff only."""
+    """Raised when something a person wrote shows high risk (portal.domain.risk); seen by
+    staff only, never commissioners: the team of the client it is about, or every team when
+    nobody is known (anonymous feedback). It holds the words, for staff to act on, and who
+    they are about; it never points at a feedback response (which stays anonymous)."""
 
     __tablename__ = "safeguarding_alert"
+    __table_args__ = (Index("ix_safeguarding_alert_open", "handled_at", "team_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    feedback_response_id: Mapped[int] = mapped_column(ForeignKey("feedback_response.id"))
+    source: Mapped[AlertSource] = mapped_column(str_enum(AlertSource, "alert_source"))
+    kinds: Mapped[list] = mapped_column(default=list)  # risk kinds: self, others, from_others
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    text: Mapped[str] = mapped_column(Text, default="")
     raised_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     handled_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     handled_at: Mapped[dt.datetime | None]
     notes: Mapped[str | None] = mapped_column(Text)
+
+    client: Mapped[Client | None] = relationship()
 
 
 class FormDraft(Base):

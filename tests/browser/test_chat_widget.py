@@ -23,7 +23,7 @@ def test_dialog_by_keyboard_with_crisis_help(narrow_page, live_server, visit, ax
     assert dialog.locator("[data-app-chat-error]").is_visible()
     page.keyboard.type("I want to end my life")
     dialog.locator("button[type=submit]").click()
-    page.wait_for_selector("[data-app-chat-log] .app-crisis-numbers")
+    page.wait_for_selector("[data-app-chat-log] .app-crisis-help")
     log = dialog.locator("[data-app-chat-log]")
     assert log.get_attribute("aria-live") == "polite"
     assert "116 123" in log.inner_text() and "85258" in log.inner_text()

@@ -116,4 +116,4 @@ def test_with_rasa_stopped_the_portal_still_answers_with_crisis_numbers(database
     config = {"RASA_URL": "http://127.0.0.1:9", "RASA_TIMEOUT_SECONDS": 3}
     with live_portal(database_template, tmp_path_factory.mktemp("no-rasa"), config) as live:
         reply = _chat(_signed_in(live.base_url, "client"), live.base_url, "when is my next review?")
-    assert reply["crisis_html"] and all(number in reply["crisis_html"] for number in CRISIS_NUMBERS)
+    assert reply["help_html"] and all(number in reply["help_html"] for number in CRISIS_NUMBERS)

@@ -16,7 +16,6 @@ import requests
 pytestmark = pytest.mark.chatbot
 
 CHATBOT = Path(__file__).resolve().parents[2] / "chatbot"
-CRISIS_NUMBERS = ("999", "116 123", "85258", "0808 801 0440")
 
 
 def send(base_url: str, sender: str, message: str, language: str | None = "en") -> list[dict]:
@@ -104,53 +103,35 @@ def test_the_word_crisis_alone_is_not_a_crisis(rasa_server, message, language):
     assert f"/{language}/level-1-targeted-help" in reply
 
 
-@pytest.mark.parametrize(
-    "message",
-    [
-        "I want to kill myself",
-        "i've taken too many pills",  # not a training example
-        "I took an overdose",
-        "I want to end it all",
-        "someone is hurting me",
-        "I WANT TO KILL MYSELF",  # case folding
-    ],
-)
-def test_crisis_messages_get_the_crisis_numbers(rasa_server, message):
-    reply = ask(rasa_server, message)
-    for number in CRISIS_NUMBERS:
-        assert number in reply
-    assert "/en/help-in-a-crisis" in reply
+def _crisis_examples() -> list[tuple[str, str]]:
+    """Two of the assistant's own crisis training examples per language."""
+    import yaml
+
+    found = []
+    for path in sorted((CHATBOT / "data" / "nlu").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        examples = next(item["examples"] for item in data["nlu"] if item["intent"] == "crisis")
+        found += [(line[2:].strip(), path.stem) for line in examples.splitlines() if line.startswith("- ")][:2]
+    return found
 
 
-@pytest.mark.parametrize(
-    ("message", "language", "in_language"),
-    [
-        ("chcę się zabić", "pl", "zadzwoń"),
-        ("我想自杀", "zh", "拨打"),
-        ("أريد أن أقتل نفسي", "ar", "اتصل"),
-        ("میں خودکشی کرنا چاہتا ہوں", "ur", "کال کریں"),
-        ("chcem sa zabiť", "sk", "volajte"),
-        ("vreau să mă sinucid", "ro", "sunați"),
-        ("waxaan rabaa inaan is dilo", "so", "wac 999"),
-        # A crisis typed in another language than the page's: the reply follows the page.
-        ("I want to kill myself", "pl", "zadzwoń"),
-        ("chcę się zabić", "en", "call 999"),
-    ],
-)
-def test_crisis_messages_get_the_crisis_reply_in_the_page_language(rasa_server, message, language, in_language):
-    reply = ask(rasa_server, message, language)
-    for number in CRISIS_NUMBERS:
-        assert number in reply
-    assert in_language in reply
-    assert f"/{language}/help-in-a-crisis" in reply
+@pytest.mark.parametrize(("message", "language"), _crisis_examples())
+def test_a_crisis_the_model_hears_is_answered_with_a_marker_not_words(rasa_server, message, language):
+    """The portal answers risk itself (its detector runs first); when the assistant's own
+    model still hears a crisis, it says so with a marker, and the portal shows its crisis
+    help, from content/ and its configuration. The assistant holds no crisis numbers."""
+    replies = send(rasa_server, uuid.uuid4().hex, message, language)
+    assert {"risk": "high"} in [r.get("custom") for r in replies]
+    assert not any(r.get("text") for r in replies)
 
 
 def test_crisis_rule_applies_mid_conversation(rasa_server):
     sender = uuid.uuid4().hex
     for message in ("hi", "what is level 2?"):
         send(rasa_server, sender, message)
-    replies = send(rasa_server, sender, "I want to end my life")
-    assert "116 123" in "\n".join(r["text"] for r in replies)
+    message, language = _crisis_examples()[0]
+    replies = send(rasa_server, sender, message, language)
+    assert {"risk": "high"} in [r.get("custom") for r in replies]
 
 
 def test_the_language_slot_follows_the_latest_message(rasa_server):

@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 from portal import demo
 from portal.db import db, writing
 from portal.demo.words import GOALS
-from portal.domain import accounts, choice, plans, survey
-from portal.domain.crisis import suggests_risk
+from portal.domain import accounts, choice, plans, risk, survey
 from portal.domain.plans import GoalText, PlanText, SupportDetails, add_months, block_end_for, months_between
 from portal.domain.survey import fft_summary
 from portal.models import (
@@ -344,7 +343,7 @@ def test_feedback_two_years_skewed_positive_with_reviewed_free_text(session):
         assert set(response.outcome_answers) <= set(survey.OUTCOME_CODES)
         assert set(response.outcome_answers.values()) <= set(survey.AGREEMENT_CODES)
         complete += len(response.outcome_answers) == len(survey.OUTCOME_CODES)
-        assert not suggests_risk("\n".join(t for t in (response.fft_reason, response.other_comments) if t))
+        assert not risk.assess("\n".join(t for t in (response.fft_reason, response.other_comments) if t)).is_high
         if response.free_text_status == FreeTextStatus.released:
             assert response.released_text and not any(n in response.released_text for n in demo.NAMES_IN_TEXT)
         else:

@@ -298,10 +298,10 @@ def test_page_renders_with_its_blocks_as_anchors(bare_app, slug, easy_read):
 
 
 def test_placeholders_are_ones_the_pages_fill_in(bare_app):
-    from portal.blueprints.pages import crisis_placeholders
+    from portal.crisis_help import placeholders
 
     with bare_app.test_request_context():
-        known = set(crisis_placeholders())
+        known = set(placeholders())
     used = {(slug, easy_read, key) for slug, easy_read in ALL_PAGES
             for key in _PLACEHOLDER.findall(_page(slug, easy_read).body_markdown)}
     assert [u for u in used if u[2] not in known] == []

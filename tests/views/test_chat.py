@@ -10,7 +10,7 @@ import pytest
 class _SlowHandler(http.server.BaseHTTPRequestHandler):
     requests_seen = 0
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         type(self).requests_seen += 1
         time.sleep(2)
         try:
@@ -57,6 +57,43 @@ def test_crisis_message_is_answered_by_the_portal_without_waiting(client, slow_a
     assert slow_assistant.requests_seen == 0
 
 
+def test_high_risk_gets_a_human_first_line_then_the_help_then_an_offer_to_go_on(client):
+    html = client.post("/en/chat", data={"message": "i took 30 paracetamol"}).get_data(as_text=True)
+    first, numbers, go_on = (html.index(t) for t in ("You are not alone", "116 123", "When you are ready"))
+    assert first < numbers < go_on
+    assert "If someone is hurting you" not in html
+
+
+def test_every_phone_number_in_the_help_is_a_link_to_tap(client, app):
+    app.config["SAFEGUARDING_PHONE"] = "0114 000 0000"
+    data = _widget_post(client, {"message": "my carer hits me"}).get_json()
+    for link in ('href="tel:999"', 'href="tel:111"', 'href="tel:116123"', 'href="sms:85258?body=SHOUT"',
+                 'href="tel:08088010440"', 'href="tel:01140000000"'):
+        assert link in data["help_html"], link
+    assert 'dir="ltr"' in data["help_html"]
+
+
+def test_abuse_by_others_gets_the_safeguarding_route_with_the_configured_number(client, app):
+    app.config["SAFEGUARDING_PHONE"] = "0114 000 0000"
+    data = _widget_post(client, {"message": "my son takes my pension and says he will hurt me"}).get_json()
+    html = data["help_html"]
+    assert "If someone is hurting you" in html and "0114 000 0000" in html and "What happens next" in html
+    assert html.index("999") < html.index("0114 000 0000")
+
+
+def test_without_a_safeguarding_number_configured_the_route_still_reads_whole(client, app):
+    app.config["SAFEGUARDING_PHONE"] = ""
+    html = _widget_post(client, {"message": "my carer hits me"}).get_json()["help_html"]
+    assert "adult social care team" in html and "on ." not in html and "tel:\"" not in html
+
+
+def test_concern_is_answered_with_one_discreet_line(client, slow_assistant, app):
+    app.config["RASA_TIMEOUT_SECONDS"] = 3
+    data = _widget_post(client, {"message": "these forms are killing me, how do reviews work"}).get_json()
+    assert slow_assistant.requests_seen == 1  # the question is still answered
+    assert "app-crisis-help--concern" in data["help_html"] and "You are not alone" not in data["help_html"]
+
+
 def test_empty_and_overlong_questions_are_explained_and_kept(client):
     assert "Type your question" in client.post("/en/chat", data={"message": "  "}).get_data(as_text=True)
     long_text = "é" * 501
@@ -86,12 +123,25 @@ def test_widget_endpoint_answers_crisis_at_once_without_the_assistant(client, sl
     reply = _widget_post(client, {"message": "I want to end my life"})
     assert time.perf_counter() - started < 0.5 and slow_assistant.requests_seen == 0
     data = reply.get_json()
-    assert reply.status_code == 200 and "116 123" in data["crisis_html"] and "85258" in data["crisis_html"]
+    assert reply.status_code == 200 and "116 123" in data["help_html"] and "85258" in data["help_html"]
 
 
 def test_widget_endpoint_falls_back_with_crisis_numbers_when_the_assistant_is_down(client):
     data = _widget_post(client, {"message": "What is Level 2?"}).get_json()
-    assert "not available" in data["texts"][0] and "116 123" in data["crisis_html"]
+    assert "not available" in data["texts"][0] and "116 123" in data["help_html"]
+
+
+def test_assistant_text_is_escaped_and_its_links_and_numbers_made_links(client, app):
+    with app.test_request_context("/en/"):
+        from flask import g
+
+        from portal.blueprints.chat.replies import reply_html
+
+        g.lang = "en"
+        html = str(reply_html("<b>Call 999</b> or Samaritans on 116 123.\n\nRead more: /en/reviews /en/not-a-page"))
+    assert "<b>" not in html and "&lt;b&gt;" in html
+    assert 'href="tel:999"' in html and 'href="tel:116123"' in html
+    assert '<a class="govuk-link" href="/en/reviews">Reviews</a>' in html and "/en/not-a-page" in html
 
 
 @pytest.mark.parametrize("body", [{}, {"message": ""}, {"message": "   "}, {"message": 42}, ["x"], {"message": "x" * 501}])

@@ -6,7 +6,12 @@ from sqlalchemy import func, select
 
 from portal.db import db
 from portal.models import (
-    Account, CarerAccess, EqualityMonitoring, FeedbackChannel, FeedbackResponse, RespondentType,
+    Account,
+    CarerAccess,
+    EqualityMonitoring,
+    FeedbackChannel,
+    FeedbackResponse,
+    RespondentType,
     SafeguardingAlert,
 )
 
@@ -84,12 +89,42 @@ def test_text_suggesting_risk_shows_crisis_help_and_alerts_staff(app, client, si
     response = client.post("/en/feedback", data={
         "submission_key": key, "respondent": "client", "fft": "poor", "other_comments": "Some days I want to end my life",
     })
-    assert response.headers["Location"].endswith("help=1")
+    assert response.headers["Location"].endswith("help=high")
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "116 123" in html and "999" in html
+    main = html[html.index("<main"):]
+    assert main.index("116 123") < main.index("Thank you for your feedback") and "999" in main
     assert _count(app, SafeguardingAlert) == alerts + 1
+    with app.app_context():  # the words are the alert's: the anonymous response does not keep them
+        stored = db.session.scalar(select(FeedbackResponse).where(FeedbackResponse.submission_key == key))
+        assert stored.other_comments is None and stored.fft == "poor"
     sign_in("staff")
     assert "Some days I want to end my life" in client.get("/en/staff/safeguarding-alerts").get_data(as_text=True)
+
+
+def test_a_signed_in_clients_risky_feedback_alerts_their_own_team_only(app, client, sign_in, demo_ids):
+    client_id, _carer = demo_ids
+    sign_in("client")
+    html = client.get(f"/en/clients/{client_id}/feedback").get_data(as_text=True)
+    client.post(f"/en/clients/{client_id}/feedback", data={
+        "submission_key": _key(html), "about": "service", "fft": "poor", "fft_reason": "my carer hits me when nobody is there"})
+    with app.app_context():
+        alert = db.session.scalar(select(SafeguardingAlert).order_by(SafeguardingAlert.id.desc()).limit(1))
+        own_team = db.session.get(Account, db.session.scalar(
+            select(Account.id).where(Account.client_id == client_id))).client.team_id
+        assert alert.client_id == client_id and alert.team_id == own_team and "from_others" in alert.kinds
+        other = Account(email="other-team@example.invalid", display_name="Other team", role="staff", status="active",
+                        session_token="x" * 32, team_id=db.session.scalar(
+                            select(func.min(Account.team_id)).where(Account.team_id != own_team)))
+        db.session.add(other)
+        db.session.commit()
+        other_id, token = other.id, other.session_token
+    client.post("/en/sign-out", data={})
+    sign_in("staff")
+    assert "my carer hits me" in client.get("/en/staff/safeguarding-alerts").get_data(as_text=True)
+    with client.session_transaction() as session:
+        session.update(aid=other_id, tok=token)
+    assert "my carer hits me" not in client.get("/en/staff/safeguarding-alerts").get_data(as_text=True)
+    assert client.post("/en/staff/safeguarding-alerts", data={"alert_id": alert.id}).status_code == 404
 
 
 def test_commissioners_never_see_safeguarding_alerts(client, sign_in):
@@ -117,21 +152,18 @@ def test_signed_in_client_feedback_keeps_level_not_identity(app, client, sign_in
         assert not hasattr(stored, "client_id") and not hasattr(stored, "account_id")
 
 
-def test_carer_answers_for_the_client_only_with_the_feedback_scope(app, client, sign_in, demo_ids):
+def test_a_carer_gives_feedback_only_with_the_feedback_scope(app, client, sign_in, demo_ids):
+    """The form names the client's provider and records answers on their behalf: a carer
+    the client did not grant "feedback" cannot open it at all."""
     client_id, carer_id = demo_ids
     with app.app_context():
         db.session.execute(CarerAccess.__table__.delete().where(CarerAccess.carer_account_id == carer_id))
         db.session.add(CarerAccess(carer_account_id=carer_id, client_id=client_id, scopes=["plan"]))
         db.session.commit()
     sign_in("carer")
-    html = client.get(f"/en/clients/{client_id}/feedback").get_data(as_text=True)
-    assert "I am writing down their answers" not in html
-    refused = client.post(f"/en/clients/{client_id}/feedback", data={"submission_key": _key(html), "about": "service", "answering": "client", "fft": "good"})
-    assert "Select one of the options" in refused.get_data(as_text=True)
-    client.post(f"/en/clients/{client_id}/feedback", data={"submission_key": _key(html), "about": "service", "answering": "carer", "fft": "good"})
+    assert client.get(f"/en/clients/{client_id}/feedback").status_code == 404
+    assert client.post(f"/en/clients/{client_id}/feedback", data={"about": "service", "fft": "good"}).status_code == 404
     with app.app_context():
-        stored = db.session.scalar(select(FeedbackResponse).order_by(FeedbackResponse.id.desc()).limit(1))
-        assert stored.respondent_type == RespondentType.carer and not stored.on_behalf_of_client
         access = db.session.scalar(select(CarerAccess).where(CarerAccess.carer_account_id == carer_id))
         access.scopes = ["plan", "feedback"]
         db.session.commit()
@@ -141,6 +173,11 @@ def test_carer_answers_for_the_client_only_with_the_feedback_scope(app, client, 
     with app.app_context():
         stored = db.session.scalar(select(FeedbackResponse).order_by(FeedbackResponse.id.desc()).limit(1))
         assert stored.respondent_type == RespondentType.client and stored.on_behalf_of_client
+    html = client.get(f"/en/clients/{client_id}/feedback").get_data(as_text=True)
+    client.post(f"/en/clients/{client_id}/feedback", data={"submission_key": _key(html), "about": "service", "answering": "carer", "fft": "good"})
+    with app.app_context():
+        stored = db.session.scalar(select(FeedbackResponse).order_by(FeedbackResponse.id.desc()).limit(1))
+        assert stored.respondent_type == RespondentType.carer and not stored.on_behalf_of_client
 
 
 def test_share_page_has_the_link_and_a_qr_code(client):

@@ -20,7 +20,7 @@ if (launcher && dialog && typeof dialog.showModal === "function") {
     item.append(who);
     if (html) {
       const holder = document.createElement("div");
-      holder.innerHTML = html; // server-rendered crisis numbers from our own template
+      holder.innerHTML = html; // made by the portal: escaped text with its links, or crisis help
       item.append(holder);
     } else {
       const words = document.createElement("p");
@@ -87,9 +87,9 @@ if (launcher && dialog && typeof dialog.showModal === "function") {
       });
       const reply = await response.json();
       if (!response.ok) throw new Error(reply.error || "error");
-      for (const text of reply.texts) add("assistant", text);
+      for (const html of reply.texts) add("assistant", "", `<p class="govuk-body app-user-text">${html}</p>`);
       suggest(reply.suggestions || []);
-      if (reply.crisis_html) add("assistant", "", reply.crisis_html);
+      if (reply.help_html) add("assistant", "", reply.help_html);
     } catch (problem) {
       // Whatever failed, the crisis numbers are always on the chat page.
       add("assistant", dialog.dataset.unavailable);

@@ -10,15 +10,17 @@ import secrets
 from flask import Blueprint, current_app, g, jsonify, render_template, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from ...forms import PortalForm, TextArea, strip
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ...access import ASSISTANT_GRANT, PUBLIC, audience
+from ...crisis_help import crisis_help, grade
 from ...db import db
 from ...domain import assistant, assistant_grants
+from ...forms import PortalForm, TextArea, strip
 from ...models import utcnow
 from . import personal
+from .replies import reply_html
 
 bp = Blueprint("chat", __name__)
 
@@ -68,11 +70,19 @@ def _ask(message: str) -> assistant.ChatReply:
     )
 
 
+def _help_kind(reply: assistant.ChatReply) -> str | None:
+    """The crisis help under a reply: graded by the risk the message showed; the numbers
+    whenever the assistant could not answer."""
+    kind = grade(reply.risk)
+    return kind or ("numbers" if reply.source == assistant.ReplySource.unavailable else None)
+
+
 @bp.post("/chat/messages")
 @audience(PUBLIC)
 def chat_message():
     """The dialog widget's endpoint (JSON in, JSON out; CSRF token in the X-CSRFToken header).
-    The reply carries the crisis numbers as HTML whenever they should show."""
+    Replies are safe HTML (escaped text with its links and phone numbers made links), and
+    carry the graded crisis help as HTML whenever it should show."""
     g.personal = True
     payload = request.get_json(silent=True)
     message = payload.get("message") if isinstance(payload, dict) else None
@@ -85,9 +95,9 @@ def chat_message():
     if reply.source == assistant.ReplySource.unavailable:
         texts.insert(0, _("Sorry, the assistant is not available at the moment. You can read our pages or call your worker."))
     return jsonify(
-        texts=texts,
+        texts=[str(reply_html(text)) for text in texts],
         suggestions=[{"title": s.title, "question": s.question} for s in reply.suggestions],
-        crisis_html=render_template("partials/crisis_numbers.html") if reply.show_crisis_help else None,
+        help_html=str(crisis_help(_help_kind(reply))) or None,
     )
 
 
@@ -102,7 +112,8 @@ def chat_page():
         reply = _ask(asked)
         form.message.data = ""
     g.personal = True
-    return render_template("chat/chat.html", form=form, reply=reply, asked=asked)
+    return render_template("chat/chat.html", form=form, reply=reply, asked=asked,
+                           help_kind=_help_kind(reply) if reply else None, reply_html=reply_html)
 
 
 @bp.get("/chat/personal/<any('next-review', goals, provider, request):topic>")

@@ -13,11 +13,19 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ...access import PUBLIC, audience, current_account
+from ...crisis_help import help_after_writing
 from ...db import db, posted_row_id
-from ...domain import feedback, plans
+from ...domain import feedback, plans, safeguarding
+from ...domain.risk import NO_RISK
 from ...limits import limiter
 from ...models import (
-    CarerScope, FeedbackChannel, FeedbackResponse, Provider, RespondentType, Role, SafeguardingAlert, utcnow,
+    CarerScope,
+    FeedbackChannel,
+    FeedbackResponse,
+    Provider,
+    RespondentType,
+    Role,
+    utcnow,
 )
 from ..common import client_record
 from .forms import PublicFeedbackForm, SignedInFeedbackForm
@@ -33,7 +41,8 @@ def _answers(form) -> feedback.FeedbackAnswers:
 
 
 def _thanks(received: feedback.Received):
-    return redirect(url_for("feedback.thank_you", help="1" if received.risk else None))
+    """The thank-you page, with the help the free text calls for at once (graded)."""
+    return redirect(url_for("feedback.thank_you", **help_after_writing(received.risk)))
 
 
 @bp.route("/feedback", methods=["GET", "POST"])
@@ -48,7 +57,7 @@ def public_form():
         form.submission_key.data = secrets.token_hex(16)
     if form.validate_on_submit():
         if form.website.data:  # the honeypot: look done, store nothing
-            return _thanks(feedback.Received(None, risk=False, duplicate=True))
+            return _thanks(feedback.Received(None, risk=NO_RISK, duplicate=True))
         provider = form.provider.data or ""
         received = feedback.record_feedback(
             db.session, answers=_answers(form), channel=FeedbackChannel.public_link,
@@ -63,45 +72,46 @@ def public_form():
 
 
 @bp.route("/clients/<int:client_id>/feedback", methods=["GET", "POST"])
-@audience(Role.client, Role.carer)
+@audience(Role.client, Role.carer, carer_scope=CarerScope.feedback)
 def signed_in_form(client_id: int):
-    client = client_record(client_id, "give_feedback", reads_only=True)
-    account = current_account()
+    """A client's feedback, or a carer's (about their own experience, or writing down the
+    client's answers): a carer needs the client's "feedback" scope to open it at all."""
+    record = client_record(client_id, "give_feedback", reads_only=True)
+    client = record.client
     plan = plans.current_plan(db.session, client.id, parts=("provider",))
-    is_carer = account.client_id != client.id
     form = SignedInFeedbackForm()
     about = [SelectChoice("service", _("The service in general"))]
-    if plan is not None and plan.provider is not None:
+    # The provider's name is part of how support is arranged: only for readers granted that.
+    if plan is not None and plan.provider is not None and record.may(CarerScope.arrangement):
         about.insert(0, SelectChoice("provider", _("The support from %(provider)s", provider=plan.provider.name)))
     form.about.choices = about
-    may_answer_for_client = is_carer and g.carer_access.allows(CarerScope.feedback)  # checked by client_record
     form.answering.choices = [SelectChoice("carer", _("Me, as a carer"))] + (
         [SelectChoice("client", _("%(name)s – I am writing down their answers", name=client.given_name))]
-        if may_answer_for_client else []
+        if record.is_carer else []
     )
     if request.method == "GET":
         form.submission_key.data = secrets.token_hex(16)
         form.about.data = about[0].value
         form.answering.data = "carer"
     if form.validate_on_submit():
-        for_client = is_carer and form.answering.data == "client" and may_answer_for_client
-        respondent = RespondentType.carer if is_carer and not for_client else RespondentType.client
+        for_client = record.is_carer and form.answering.data == "client"
+        respondent = RespondentType.carer if record.is_carer and not for_client else RespondentType.client
         received = feedback.record_feedback(
             db.session, answers=_answers(form), channel=FeedbackChannel.signed_in, respondent=respondent,
             on_behalf_of_client=for_client, level=plan.level if plan else None,
             provider_id=plan.provider_id if plan is not None and form.about.data == "provider" else None,
             language=g.lang, submission_key=form.submission_key.data or secrets.token_hex(16),
-            now=utcnow(), actor=account,
+            now=utcnow(), actor=record.reader, about=client,
         )
         db.session.commit()
         return _thanks(received)
-    return render_template("feedback/form.html", form=form, public=False, client=client, is_carer=is_carer)
+    return render_template("feedback/form.html", form=form, public=False, client=client, is_carer=record.is_carer)
 
 
 @bp.get("/feedback/thank-you")
 @audience(PUBLIC)
 def thank_you():
-    return render_template("feedback/thank_you.html", show_help=request.args.get("help") == "1")
+    return render_template("feedback/thank_you.html")
 
 
 @bp.get("/feedback/share")
@@ -119,15 +129,17 @@ def share():
 @bp.route("/staff/safeguarding-alerts", methods=["GET", "POST"])
 @audience(Role.staff)
 def alerts():
+    """Alerts raised by what people wrote, for the team of the person they are about."""
     g.personal = True
+    staff = current_account()
     if request.method == "POST":
-        alert = db.session.get(SafeguardingAlert, posted_row_id("alert_id"))
-        if alert is None or alert.handled_at is not None:
+        alert = safeguarding.alert_for(db.session, staff, posted_row_id("alert_id"))
+        if alert is None:
             abort(404)
-        feedback.handle_alert(db.session, alert, by=current_account(), notes=request.form.get("notes", ""), now=utcnow())
+        safeguarding.handle_alert(db.session, alert, by=staff, notes=request.form.get("notes", ""), now=utcnow())
         db.session.commit()
         return redirect(url_for("feedback.alerts"))
-    return render_template("feedback/alerts.html", rows=feedback.open_alerts(db.session))
+    return render_template("feedback/alerts.html", alerts=safeguarding.open_alerts(db.session, staff))
 
 
 @bp.route("/staff/feedback-text", methods=["GET", "POST"])

@@ -1,21 +1,18 @@
 """Public pages: home, help in a crisis, and the plain-language content pages."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, render_template
+from flask import Blueprint, abort, g, render_template
 
 from ...access import PUBLIC, audience
 from ...content import load_page
+from ...crisis_help import placeholders
 from ...i18n import DEFAULT_LANGUAGE
 
 bp = Blueprint("pages", __name__)
 
 
-def crisis_placeholders() -> dict[str, str]:
-    config = current_app.config
-    return {
-        "local_crisis_line_name": config["CRISIS_LOCAL_LINE_NAME"],
-        "local_crisis_line_number": config["CRISIS_LOCAL_LINE_NUMBER"],
-    }
+def _html(page) -> str:
+    return page.html(placeholders(), link_root=f"/{g.lang}/")
 
 
 @bp.get("/")
@@ -42,9 +39,9 @@ def page_or_fallback(slug: str, easy_read: bool = False):
 @bp.get("/help-in-a-crisis")
 @audience(PUBLIC)
 def crisis():
-    # The numbers come first, from configuration; the page's words follow.
+    # The numbers are the page's own blocks, filled from configuration (portal.crisis_help).
     page, fallback = page_or_fallback("help-in-a-crisis")
-    return render_template("pages/crisis.html", page=page, fallback=fallback, body=page.html(crisis_placeholders()))
+    return render_template("pages/crisis.html", page=page, fallback=fallback, body=_html(page))
 
 
 @bp.get("/<slug>")
@@ -54,7 +51,7 @@ def content_page(slug: str):
     easy_read = load_page(page.lang, slug, easy_read=True) is not None
     return render_template(
         "pages/content.html", page=page, fallback=fallback, has_easy_read=easy_read,
-        body=page.html(crisis_placeholders()),
+        body=_html(page),
     )
 
 
@@ -64,5 +61,5 @@ def easy_read_page(slug: str):
     page, fallback = page_or_fallback(slug, easy_read=True)
     return render_template(
         "pages/content.html", page=page, fallback=fallback, has_easy_read=False,
-        body=page.html(crisis_placeholders()),
+        body=_html(page),
     )

@@ -1,18 +1,19 @@
-"""The portal's own crisis check, which runs before (and without) the assistant.
+"""The risk detector (portal/domain/risk): patterns and classifier together, every portal
+language, however the message is typed.
 
-The patterns (content/crisis/patterns.yml) cover every portal language, and every
-language's patterns apply to every message. For each language: risk messages must match,
-and ordinary questions must not — including ones with that language's word for "crisis"
+These are development examples (the held-out set that judges the detector is
+tests/safety/heldout, never read by the detector's data): risk messages must be high risk,
+ordinary questions must not be, including ones with the language's word for "crisis"
 (people ask what crisis support in Level 1 is) and harmless uses of "die".
 """
-import re
-
 import pytest
 import yaml
 
-from portal.domain.crisis import PATTERNS_FILE, suggests_risk
-
-PORTAL_LANGUAGES = ["en", "ar", "zh", "ur", "sk", "pl", "ro", "so"]
+from portal.config import REPO_ROOT
+from portal.domain import risk
+from portal.domain.risk import Kind, Level, classifier, patterns
+from portal.domain.risk.normalise import normalise, squeeze
+from portal.i18n import LANGUAGES
 
 RISK = {
     "en": [
@@ -232,45 +233,70 @@ ORDINARY = {
 }
 
 
-def test_every_portal_language_has_patterns():
-    data = yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8"))
-    assert sorted(data) == sorted(PORTAL_LANGUAGES)
-    for language, patterns in data.items():
-        assert patterns, language
-        for pattern in patterns:
-            re.compile(pattern, re.IGNORECASE)
 
 
-def test_the_word_crisis_alone_is_never_a_pattern():
-    data = yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8"))
-    crisis_words = ["crisis", "أزمة", "أزمات", "危机", "危機", "بحران", "kríza", "kríz", "kryzys",
-                    "criză", "criza", "xiisad", "dhibaato"]
-    for word in crisis_words:
-        assert not suggests_risk(word), word
-        assert not suggests_risk(f"{word} {word}"), word
-    assert all(word not in p for ps in data.values() for p in ps for word in crisis_words)
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_every_portal_language_has_patterns_and_training_examples(language):
+    assert (patterns.PATTERNS_DIR / f"{language}.yml").is_file()
+    examples = [e for e in classifier.read_examples() if e.language == language]
+    labels = {e.label for e in examples}
+    assert labels == set(classifier.LABELS), f"{language}: {sorted(labels)}"
 
 
-@pytest.mark.parametrize("language", PORTAL_LANGUAGES)
-def test_tests_cover_every_language(language):
+def test_every_pattern_compiles_and_names_a_known_kind():
+    assert len(patterns.all_patterns()) > 100
+    assert {p.kind for p in patterns.all_patterns()} <= set(patterns.KINDS)
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_examples_cover_every_language(language):
     assert len(RISK[language]) >= 5 and len(ORDINARY[language]) >= 5
 
 
 @pytest.mark.parametrize(
     "message", [pytest.param(m, id=f"{lang}-{i}") for lang, ms in RISK.items() for i, m in enumerate(ms)]
 )
-def test_messages_suggesting_risk_are_caught(message):
-    assert suggests_risk(message)
+def test_messages_that_show_risk_are_high_risk(message):
+    assert risk.assess(message).is_high
 
 
 @pytest.mark.parametrize(
     "message", [pytest.param(m, id=f"{lang}-{i}") for lang, ms in ORDINARY.items() for i, m in enumerate(ms)]
 )
-def test_ordinary_questions_are_not_crisis(message):
-    assert not suggests_risk(message)
+def test_ordinary_questions_are_not_high_risk(message):
+    assert not risk.assess(message).is_high
 
 
-def _examples(path):
+def test_the_word_crisis_alone_is_not_high_risk():
+    for word in ["crisis", "أزمة", "أزمات", "危机", "危機", "بحران", "kríza", "kríz", "kryzys", "criză", "criza",
+                 "xiisad", "dhibaato"]:
+        assert not risk.assess(word).is_high, word
+        assert not risk.assess(f"{word} {word}").is_high, word
+
+
+@pytest.mark.parametrize(("message", "kind"), [
+    ("my carer hits me", Kind.from_others),
+    ("my son takes my money and says he will hurt me", Kind.from_others),
+    ("زوجي يضربني", Kind.from_others),
+    ("mąż mnie bije", Kind.from_others),
+    ("I want to kill myself", Kind.self),
+    ("I'm going to stab him", Kind.others),
+])
+def test_the_kind_of_risk_is_named(message, kind):
+    found = risk.assess(message)
+    assert found.is_high and kind in found.kinds
+
+
+@pytest.mark.parametrize("message", ["these forms are killing me", "I'd kill for a cup of tea", "I nearly died laughing"])
+def test_idioms_are_at_most_a_concern(message):
+    assert risk.assess(message).level <= Level.concern
+
+
+def test_empty_and_blank_messages_show_no_risk():
+    assert risk.assess("") == risk.NO_RISK and risk.assess("  \n ") == risk.NO_RISK
+
+
+def _nlu_examples(path):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for item in data["nlu"]:
         for line in item["examples"].splitlines():
@@ -278,18 +304,29 @@ def _examples(path):
                 yield item["intent"], line[2:].strip()
 
 
-def test_no_ordinary_assistant_example_looks_like_a_crisis():
-    """The assistant's training and held-out questions, in every language, are ordinary
-    questions: none may trip a pattern (the pattern would win over the model)."""
-    chatbot = PATTERNS_FILE.parents[2] / "chatbot"
+def test_the_assistants_questions_are_not_high_risk_and_its_crisis_examples_are():
+    """The assistant's own training and held-out questions, in every language: none of the
+    ordinary ones may be taken for high risk (the person would get crisis help instead of
+    an answer), and every one of its crisis examples must be."""
+    chatbot = REPO_ROOT / "chatbot"
     files = sorted((chatbot / "data" / "nlu").glob("*.yml")) + sorted((chatbot / "tests" / "nlu").glob("*.yml"))
-    assert len(files) == 2 * len(PORTAL_LANGUAGES)
-    tripped = [(f.name, intent, text) for f in files for intent, text in _examples(f)
-               if intent != "crisis" and suggests_risk(text)]
-    assert tripped == []
+    assert len(files) == 2 * len(LANGUAGES)
+    examples = [(f.name, intent, text) for f in files for intent, text in _nlu_examples(f)]
+    false_alarms = [e for e in examples if e[1] != "crisis" and risk.assess(e[2]).is_high]
+    missed = [e for e in examples if e[1] == "crisis" and not risk.assess(e[2]).is_high]
+    assert false_alarms == [] and missed == []
 
 
-def test_arabic_script_controls_do_not_hide_a_phrase():
-    # Zero-width non-joiner and right-to-left marks are removed before matching.
-    assert suggests_risk("أريد أن\u200f أقتل\u200c نفسي")
-    assert suggests_risk("میں خود\u200cکشی کرنا چاہتا ہوں")
+def test_invisible_characters_do_not_hide_a_phrase():
+    # Zero-width non-joiner, zero-width space and right-to-left marks are removed first.
+    assert risk.assess("أريد أن\u200f أقتل\u200c نفسي").is_high
+    assert risk.assess("میں خود\u200cکشی کرنا چاہتا ہوں").is_high
+    assert risk.assess("I want to k\u200bill myself").is_high
+
+
+def test_the_text_is_read_the_same_however_it_is_typed():
+    assert normalise("Chcę się ZABIĆ") == "chce sie zabic"
+    assert normalise("Ｉ want") == "i want"  # full-width letters (NFKC)
+    assert normalise("أُريدُ أنْ أموت") == "اريد ان اموت"  # short vowels and hamza forms
+    assert normalise("٣٠ حبة") == "30 حبه"  # Arabic-Indic digits, ta marbuta
+    assert squeeze(normalise("I want to diiiie")) == "i want to die"
