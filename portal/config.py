@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -24,30 +25,50 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def private_folder(path: str | Path) -> Path:
+    """The instance folder: its keys and database are for the portal's own user (0700)."""
+    folder = Path(path)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    return folder
+
+
+def instance_secret(instance_path: str, name: str, make) -> str:
+    """A secret made once in the instance folder, readable by the portal's user only (0600).
+    Written to a private temporary file and linked into place, so workers starting together
+    all read the one that won, never a half-written or a world-readable one."""
+    path = private_folder(instance_path) / name
+    if not path.exists():
+        fd, temporary = tempfile.mkstemp(dir=path.parent)  # mkstemp: 0600
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(make())
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    path.chmod(0o600)  # also tightens a file an older release made 0644
+    return path.read_text().strip()
+
+
 def assistant_grant_key_file(instance_path: str) -> str:
     """Development only: a key made once in the instance folder, which `make run` also
     hands to the action server."""
     from cryptography.fernet import Fernet
 
-    key_file = Path(instance_path) / "assistant_grant_key"
-    key_file.parent.mkdir(parents=True, exist_ok=True)
-    if not key_file.exists():
-        key_file.write_text(Fernet.generate_key().decode())
-    return key_file.read_text().strip()
+    return instance_secret(instance_path, "assistant_grant_key", lambda: Fernet.generate_key().decode())
 
 
 def load_config(instance_path: str) -> dict:
     """Build the config dict once, at app creation."""
     production = os.environ.get("PORTAL_ENV", "development") == "production"
+    private_folder(instance_path)  # keys, the SQLite file and local mail live there
     secret = os.environ.get("SECRET_KEY")
     if not secret:
         if production:
             raise RuntimeError("SECRET_KEY must be set when PORTAL_ENV=production")
-        secret_file = Path(instance_path) / "secret_key"
-        secret_file.parent.mkdir(parents=True, exist_ok=True)
-        if not secret_file.exists():
-            secret_file.write_text(secrets.token_urlsafe(48))
-        secret = secret_file.read_text().strip()
+        secret = instance_secret(instance_path, "secret_key", lambda: secrets.token_urlsafe(48))
     assistant_key = os.environ.get("ASSISTANT_GRANT_KEY")
     if not assistant_key:
         if production:

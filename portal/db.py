@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import os
 from collections.abc import Iterator
 
 from flask import g, request
@@ -46,10 +47,20 @@ def make_engine(url: str, **kwargs) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        _create_private(engine.url.database)
         _configure_sqlite(engine)
     else:
         engine = create_engine(url, pool_pre_ping=True, **kwargs)
     return engine
+
+
+def _create_private(database: str | None) -> None:
+    """Make a new SQLite file readable by the portal's user only (0600) before SQLite opens it
+    (it would make it 0644); SQLite gives its -wal and -shm files the database file's mode."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    with contextlib.suppress(FileExistsError, FileNotFoundError):  # made already; or no folder: SQLite says so
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _configure_sqlite(engine: Engine) -> None:
