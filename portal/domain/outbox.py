@@ -2,6 +2,8 @@
 
 A row is leased before sending and marked sent afterwards, so two senders never send the
 same row and an SMTP outage only delays mail: the row waits and is retried with back-off.
+Once a mail is sent (or given up) its subject and body are cleared: they hold links with
+single-use tokens, and nothing needs them after delivery.
 """
 from __future__ import annotations
 
@@ -112,6 +114,10 @@ def send_due(session_factory, smtp: SmtpSettings, *, now: dt.datetime, limit: in
                 # Back off: 1, 2, 4 … minutes, at most an hour.
                 message.send_after = now + dt.timedelta(minutes=min(60, 2 ** (message.attempts - 1)))
                 failed += 1
+            if error is None or message.attempts >= max_attempts:
+                # Sent, or given up: the words (and any link's token) are needed no longer.
+                # The row stays until the purge, so its dedupe key still queues nothing twice.
+                message.subject = message.body_text = ""
     return {"sent": sent, "failed": failed}
 
 

@@ -65,3 +65,28 @@ def test_a_leased_message_is_not_sent_by_a_second_sender(session, smtp_server):
     factory = db.session.session_factory
     assert outbox.send_due(factory, _settings(smtp_server.port), now=now) == {"sent": 0, "failed": 0}
     assert smtp_server.messages == []
+
+
+def test_a_sent_mail_keeps_no_subject_or_body_and_its_dedupe_key_still_holds(session, smtp_server):
+    now = utcnow()
+    outbox.queue_mail(session, to="d@example.org", subject="Set your password", body="/en/invitation/secret-token",
+                      now=now, dedupe_key="invite:d")
+    session.commit()
+    factory = db.session.session_factory
+    assert outbox.send_due(factory, _settings(smtp_server.port), now=now) == {"sent": 1, "failed": 0}
+    assert "/en/invitation/secret-token" in smtp_server.messages[0].get_content()
+    session.expire_all()
+    message = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == "invite:d"))
+    assert message.sent_at is not None and (message.subject, message.body_text) == ("", "")
+    assert outbox.queue_mail(session, to="d@example.org", subject="s", body="b", now=now, dedupe_key="invite:d") is None
+
+
+def test_a_mail_given_up_keeps_no_body(session):
+    now = utcnow()
+    outbox.queue_mail(session, to="e@example.org", subject="Set your password", body="/en/invitation/t", now=now)
+    session.commit()
+    factory = db.session.session_factory
+    assert outbox.send_due(factory, _settings(_closed_port()), now=now, max_attempts=1) == {"sent": 0, "failed": 1}
+    session.expire_all()
+    message = session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == "e@example.org"))
+    assert message.sent_at is None and message.attempts == 1 and message.body_text == ""
