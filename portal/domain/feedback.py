@@ -4,6 +4,11 @@ A response keeps the level and provider it is about, never who gave it. Equality
 go to their own table. Free text that shows high risk goes to a safeguarding alert for staff
 (never commissioners) instead of the response, so the response stays anonymous and nothing
 joins the two; other free text reaches commissioners only once staff release it.
+
+Nothing else written at the time can be lined up with a response either: it keeps the day
+it was given, not the moment (`submitted_at` is midnight UTC of that day: the column stays a
+datetime, the monthly figures need no more), and giving feedback writes no audit event, so
+no row naming the person carries the same time, or sits next to it in order.
 """
 from __future__ import annotations
 
@@ -62,6 +67,11 @@ class FeedbackAnswers:
         return "\n".join(text for text in (self.fft_reason, self.other_comments) if text)
 
 
+def day_of(moment: dt.datetime) -> dt.datetime:
+    """The day a response was given, as midnight UTC: all a response keeps of its time."""
+    return dt.datetime.combine(moment.astimezone(dt.UTC).date(), dt.time(), dt.UTC)
+
+
 @dataclass
 class Received:
     response: FeedbackResponse | None
@@ -81,7 +91,6 @@ def record_feedback(
     language: str,
     submission_key: str,
     now: dt.datetime,
-    actor: Account | None = None,
     about: Client | None = None,
 ) -> Received:
     """Store one response. The same submission key stores nothing new (double submit).
@@ -98,7 +107,7 @@ def record_feedback(
     has_text = bool(answers.free_text.strip())
     response = FeedbackResponse(
         submission_key=submission_key,
-        submitted_at=now,
+        submitted_at=day_of(now),
         channel=channel,
         respondent_type=respondent,
         on_behalf_of_client=on_behalf_of_client,
@@ -117,9 +126,6 @@ def record_feedback(
     if given:
         session.add(EqualityMonitoring(feedback_response_id=response.id, **given))
     tally.count_response(session, response, given)
-    # The audit says that feedback was given, not which response: that would link them.
-    if actor is not None:
-        audit.record(session, actor=actor, action="feedback_given", now=now, object_type="feedback")
     session.flush()
     return Received(response, risk=shown, duplicate=False)
 
@@ -129,7 +135,7 @@ def pending_free_text(session: Session, limit: int = 50) -> list[FeedbackRespons
         session.scalars(
             select(FeedbackResponse)
             .where(FeedbackResponse.free_text_status == FreeTextStatus.pending)
-            .order_by(FeedbackResponse.submitted_at)
+            .order_by(FeedbackResponse.submitted_at, FeedbackResponse.id)
             .limit(limit)
         )
     )

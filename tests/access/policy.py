@@ -95,7 +95,9 @@ SHOWN = {
     ("plans.my_support", "next review"): {"client": True, "staff": True, "c:plan": False, "c:plan+reviews": True},
     ("plans.my_support", "provider"): {"client": True, "staff": True, "c:plan": False, "c:plan+arrangement": True},
     ("plans.my_support", "goals"): {"client": True, "staff": True, "c:plan": False, "c:plan+goals": True},
-    ("feedback.signed_in_form", "provider"): {"client": True, "c:feedback": False, "c:feedback+arrangement": True},
+    # The feedback form shows nothing of the record (opening it is not audited, so that
+    # nothing can be lined up with the anonymous response): not even the provider's name.
+    ("feedback.signed_in_form", "provider"): {"client": False, "c:feedback": False, "c:feedback+arrangement": False},
 }
 
 

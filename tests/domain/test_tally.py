@@ -101,3 +101,29 @@ def test_arrangement_by_quarter_matches_a_version_by_version_count(session):
         total = sum(counter.values())
         expected.append((label, {a.value: protect_percentage(counter.get(a.value, 0), total) for a in Arrangement}))
     assert insights._arrangement_by_quarter(session, today) == expected
+
+
+def test_a_response_keeps_its_day_only_and_the_figures_still_count_it(session):
+    """A response keeps midnight UTC of the day it was given (no time: nothing to line up
+    with); its month's tallies and the commissioners' periods still count it, even when it
+    was given in the last moments of a month."""
+    from portal.domain import insights
+
+    now = dt.datetime(2026, 11, 30, 23, 59, 59, 999999, tzinfo=dt.UTC)
+    received = feedback.record_feedback(
+        session, answers=feedback.FeedbackAnswers(fft="very_poor", fft_reason="Too short"),
+        channel=FeedbackChannel.signed_in, respondent=RespondentType.client, on_behalf_of_client=False, level=1,
+        provider_id=None, language="en", submission_key="day-only-1", now=now,
+    )
+    feedback.release_free_text(session, received.response, redacted_text="Visits too short: a day only",
+                               by=None, now=now)
+    session.flush()
+    session.expire_all()
+    stored = session.scalar(select(FeedbackResponse).where(FeedbackResponse.submission_key == "day-only-1"))
+    assert stored.submitted_at == dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
+    assert _tallies(session)[(dt.date(2026, 11, 1), "all", "all", "very_poor")] >= 1
+    for code in insights.PERIODS:
+        figures = insights.feedback_figures(session, insights.period_for(code, now))
+        assert "Visits too short: a day only" in figures.released_comments, code
+    tally.rebuild(session)
+    assert _tallies(session)[(dt.date(2026, 11, 1), "all", "all", "very_poor")] >= 1

@@ -1,19 +1,24 @@
 """Giving feedback: public link and signed in; double submits; risk → crisis help + alert."""
+import datetime as dt
 import re
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.db import db
+from portal.domain import survey
 from portal.models import (
     Account,
+    AuditEvent,
     CarerAccess,
     EqualityMonitoring,
     FeedbackChannel,
     FeedbackResponse,
     RespondentType,
     SafeguardingAlert,
+    utcnow,
 )
+from portal.models.base import Base, UTCDateTime
 
 
 def _key(html):
@@ -153,8 +158,8 @@ def test_signed_in_client_feedback_keeps_level_not_identity(app, client, sign_in
 
 
 def test_a_carer_gives_feedback_only_with_the_feedback_scope(app, client, sign_in, demo_ids):
-    """The form names the client's provider and records answers on their behalf: a carer
-    the client did not grant "feedback" cannot open it at all."""
+    """The form records answers on the client's behalf: a carer the client did not grant
+    "feedback" cannot open it at all."""
     client_id, carer_id = demo_ids
     with app.app_context():
         db.session.execute(CarerAccess.__table__.delete().where(CarerAccess.carer_account_id == carer_id))
@@ -195,3 +200,54 @@ def test_staff_release_redacted_text_for_commissioners(app, client, sign_in):
     with app.app_context():
         stored = db.session.get(FeedbackResponse, stored.id)
         assert stored.free_text_status.value == "released" and stored.released_text == "Worker [name] was great"
+
+
+def _every_row(app) -> dict[str, set[str]]:
+    """Every row of every table, as a DBA would dump it."""
+    with app.app_context():
+        return {table.name: {repr(tuple(row)) for row in db.session.execute(select(table))}
+                for table in Base.metadata.sorted_tables}
+
+
+def test_a_dba_cannot_join_signed_in_feedback_and_equality_answers_to_the_person(app, client, sign_in, demo_ids):
+    """The penetration test's join: the audit event for giving feedback and the response
+    shared a timestamp to the microsecond, linking an email and name to free text and
+    equality answers. Now opening and sending the form writes nothing but the response, its
+    equality row and the tallies; the response keeps only its day; no other row, in any
+    table, carries a time from those moments or points at either row."""
+    client_id, _carer = demo_ids
+    sign_in("client")
+    before = _every_row(app)
+    opened = utcnow()
+    html = client.get(f"/en/clients/{client_id}/feedback").get_data(as_text=True)
+    equality = {f"equality_{q.code}": next(iter(q.codes)) for q in survey.EQUALITY_QUESTIONS}
+    sent = client.post(f"/en/clients/{client_id}/feedback", data={
+        "submission_key": _key(html), "about": "service", "fft": "poor", "fft_reason": "The visits are too short",
+        **equality})
+    assert sent.status_code == 302
+    done = utcnow()
+    after = _every_row(app)
+
+    changed = {name for name in after if after[name] != before[name]}
+    assert changed == {"feedback_response", "equality_monitoring", "feedback_tally"}, changed
+    with app.app_context():
+        response = db.session.scalar(select(FeedbackResponse).where(FeedbackResponse.submission_key == _key(html)))
+        row = db.session.scalar(select(EqualityMonitoring).where(EqualityMonitoring.feedback_response_id == response.id))
+        assert row.ethnicity and response.fft_reason == "The visits are too short"
+        # A day, not a moment: midnight UTC of the day it was given.
+        assert response.submitted_at == dt.datetime.combine(done.date(), dt.time(), dt.UTC)
+        # Neither row points anywhere that names a person, nor does anything point at them.
+        for table in (FeedbackResponse.__table__, EqualityMonitoring.__table__):
+            assert {fk.column.table.name for fk in table.foreign_keys} <= {"provider", "feedback_response"}
+        for table in Base.metadata.sorted_tables:
+            if table.name in ("feedback_response", "equality_monitoring"):
+                continue
+            assert not any(fk.column.table.name in ("feedback_response", "equality_monitoring") for fk in table.foreign_keys)
+            # The join itself: any time from the moments the form was open and sent, anywhere.
+            for column in table.columns:
+                if isinstance(column.type, UTCDateTime):
+                    near = db.session.scalar(select(func.count()).select_from(table).where(
+                        column.between(opened, done)))
+                    assert near == 0, f"{table.name}.{column.name} holds a time from when feedback was given"
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.object_type == "feedback")) == 0

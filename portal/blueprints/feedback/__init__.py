@@ -15,11 +15,12 @@ from wtforms.fields.choices import SelectChoice
 from ...access import PUBLIC, audience, current_account
 from ...crisis_help import help_after_writing
 from ...db import db, posted_row_id
-from ...domain import feedback, plans, safeguarding
+from ...domain import feedback, plans, records, safeguarding
 from ...domain.risk import NO_RISK
 from ...limits import limiter
 from ...models import (
     CarerScope,
+    Client,
     FeedbackChannel,
     FeedbackResponse,
     Provider,
@@ -27,7 +28,6 @@ from ...models import (
     Role,
     utcnow,
 )
-from ..common import client_record
 from .forms import PublicFeedbackForm, SignedInFeedbackForm
 
 bp = Blueprint("feedback", __name__)
@@ -71,22 +71,36 @@ def public_form():
     return render_template("feedback/form.html", form=form, public=True, client=None)
 
 
+def _feedback_giver(client_id: int) -> records.RecordAccess:
+    """Whether the signed-in person may give feedback about this client's support (404
+    otherwise, as for any record page), decided without an audit event: the form shows
+    nothing of the record, and an event naming who opened it, when, would be the one row
+    to line up with the anonymous response (by its day, or its place in the order)."""
+    g.personal = True
+    client = db.session.get(Client, client_id)
+    decision = records.decide(db.session, current_account(), client) if client is not None else None
+    if decision is None or not decision.may(CarerScope.feedback):
+        abort(404)
+    return decision
+
+
 @bp.route("/clients/<int:client_id>/feedback", methods=["GET", "POST"])
 @audience(Role.client, Role.carer, carer_scope=CarerScope.feedback)
 def signed_in_form(client_id: int):
     """A client's feedback, or a carer's (about their own experience, or writing down the
-    client's answers): a carer needs the client's "feedback" scope to open it at all."""
-    record = client_record(client_id, "give_feedback", reads_only=True)
+    client's answers): a carer needs the client's "feedback" scope to open it at all. The
+    form names nobody and no provider (see _feedback_giver)."""
+    record = _feedback_giver(client_id)
     client = record.client
-    plan = plans.current_plan(db.session, client.id, parts=("provider",))
+    plan = plans.current_plan(db.session, client.id, parts=())
     form = SignedInFeedbackForm()
     about = [SelectChoice("service", _("The service in general"))]
-    # The provider's name is part of how support is arranged: only for readers granted that.
-    if plan is not None and plan.provider is not None and record.may(CarerScope.arrangement):
-        about.insert(0, SelectChoice("provider", _("The support from %(provider)s", provider=plan.provider.name)))
+    # Which provider is part of how support is arranged: only for readers granted that.
+    if plan is not None and plan.provider_id is not None and record.may(CarerScope.arrangement):
+        about.insert(0, SelectChoice("provider", _("The organisation that provides the support")))
     form.about.choices = about
     form.answering.choices = [SelectChoice("carer", _("Me, as a carer"))] + (
-        [SelectChoice("client", _("%(name)s – I am writing down their answers", name=client.given_name))]
+        [SelectChoice("client", _("The person I care for – I am writing down their answers"))]
         if record.is_carer else []
     )
     if request.method == "GET":
@@ -101,7 +115,7 @@ def signed_in_form(client_id: int):
             on_behalf_of_client=for_client, level=plan.level if plan else None,
             provider_id=plan.provider_id if plan is not None and form.about.data == "provider" else None,
             language=g.lang, submission_key=form.submission_key.data or secrets.token_hex(16),
-            now=utcnow(), actor=record.reader, about=client,
+            now=utcnow(), about=client,
         )
         db.session.commit()
         return _thanks(received)
