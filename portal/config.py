@@ -125,5 +125,14 @@ def load_config(instance_path: str) -> dict:
         "CRISIS_LOCAL_LINE_NUMBER": os.environ.get("CRISIS_LOCAL_LINE_NUMBER", "0808 801 0440"),
         "SAFEGUARDING_PHONE": os.environ.get("SAFEGUARDING_PHONE", ""),
         "HSTS_SECONDS": _int("HSTS_SECONDS", 31536000),
+        # Platform limits (penetration test, issue 15). Proxies in front of the portal whose
+        # X-Forwarded-For and -Proto are believed (0: none, the address is the peer's own).
+        "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
+        "CARER_INVITATIONS_PER_DAY": _int("CARER_INVITATIONS_PER_DAY", 5),  # per client, any 24 hours
+        "RATELIMIT_CHAT_SESSION": os.environ.get("RATELIMIT_CHAT_SESSION", "20 per minute"),
+        "RATELIMIT_CHAT_ADDRESS": os.environ.get("RATELIMIT_CHAT_ADDRESS", "60 per minute"),
+        # Chat requests of one process that may wait on the assistant at once; the rest are
+        # answered at once with the crisis numbers, so slow replies cannot hold every thread.
+        "CHAT_ASSISTANT_CONCURRENCY": _int("CHAT_ASSISTANT_CONCURRENCY", 4),
         "AUDIT_RETENTION_DAYS": _int("AUDIT_RETENTION_DAYS", 8 * 365),
     }

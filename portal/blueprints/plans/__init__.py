@@ -171,8 +171,10 @@ def invite_carer(client_id: int):
                 scopes=[CarerScope(s) for s in form.scopes.data], relationship=form.relationship.data,
                 secret_key=current_app.config["SECRET_KEY"], now=utcnow(),
                 valid_days=current_app.config["INVITE_VALID_DAYS"],
+                per_day=current_app.config["CARER_INVITATIONS_PER_DAY"],
             )
-            _tell_carer(access, link_token)
+            if access is not None:  # None: a staff address, which gets nothing (the page says the same)
+                _tell_carer(access, link_token)
             db.session.commit()
             return redirect(url_for("plans.carers", client_id=client.id, done="invited"))
         except carer_rules.CarerError as problem:
@@ -182,9 +184,11 @@ def invite_carer(client_id: int):
 
 
 def _tell_carer(access: CarerAccess, link_token: str | None) -> None:
+    """No words the client typed go into the mail: the client is named as on the council's
+    record, the carer not at all (the name typed for them could say anything)."""
     carer = access.carer
     mail.send(db.session, "carer_invitation", to=carer.email, language=carer.preferred_language, now=utcnow(),
-              name=carer.display_name, link_token=link_token)
+              client_name=access.client.full_name, link_token=link_token)
 
 
 @bp.route("/clients/<int:client_id>/carers/<int:access_id>", methods=["GET", "POST"])

@@ -114,7 +114,7 @@ RULE_MESSAGES = {
     "before_block": _l("The review must be on or after the start of this 12-month block"),
     "too_far_after_due": _l("The review must be no more than 3 months after it is due"),
     "hours_out_of_range": _l("Hours a week must be between 0.5 and 168"),
-    "not_a_carer_account": _l("This email address cannot be used for a carer. Use their personal email address."),
+    "too_many_invitations": _l("You cannot send more invitations today. Try again tomorrow."),
     "no_scopes": _l("Select at least one thing they may see or do"),
 }
 
