@@ -165,3 +165,19 @@ def test_staff_decide_and_an_agreed_request_becomes_a_new_plan_version(app, sign
     assert "You manage a direct payment" in support
     track = person.get(f"/en/clients/{demo_client_id}/support-arrangement/requests/{reference}").get_data(as_text=True)
     assert "Agreed" in track
+
+
+def test_risk_written_in_the_preferences_shows_help_on_the_next_page_and_alerts_the_team(app, client, sign_in,
+                                                                                         demo_client_id):
+    from portal.models import SafeguardingAlert
+
+    sign_in("client")
+    base = f"/en/clients/{demo_client_id}/support-arrangement/change"
+    client.post(base, data={"to_arrangement": "direct_payment"})
+    moved = client.post(f"{base}/preferences", data={
+        "worker_gender": "no_preference", "cultural_or_faith_needs": "my son takes my money and shouts at me"})
+    assert moved.status_code == 302 and "help=from_others" in moved.headers["Location"]
+    assert "If someone is hurting you" in client.get(moved.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        alert = db.session.scalar(select(SafeguardingAlert).where(SafeguardingAlert.client_id == demo_client_id))
+        assert alert is not None and alert.source.value == "arrangement_request"

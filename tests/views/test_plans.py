@@ -15,6 +15,7 @@ from portal.models import (
     GoalRating,
     OutboxMessage,
     PlanStatus,
+    SafeguardingAlert,
     utcnow,
 )
 
@@ -79,6 +80,46 @@ def test_client_asks_for_changes_and_the_worker_is_told(app, client, sign_in, de
     with app.app_context():
         mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.subject.like("A client wants to talk%")))
         assert mail is not None and "Thursdays" not in mail.body_text, "no personal details in the mail"
+
+
+def _alerts(app, client_id):
+    with app.app_context():
+        return db.session.scalars(select(SafeguardingAlert).where(SafeguardingAlert.client_id == client_id)).all()
+
+
+def test_risk_in_a_plan_comment_shows_help_at_once_and_alerts_the_team(app, client, sign_in, demo_accounts):
+    ids = _ids(app, demo_accounts)
+    sign_in("client")
+    done = client.post(f"/en/clients/{ids['client']}/plan",
+                       data={"response": "talk", "comment": "i have been saving my tablets, i dont see the point"})
+    assert "help=high" in done.headers["Location"]
+    page = _text(client.get(done.headers["Location"]))
+    main = page[page.index("<main"):]
+    assert main.index('href="tel:116123"') < main.index("told your worker")
+    [alert] = _alerts(app, ids["client"])
+    assert alert.source.value == "plan_comment" and alert.team_id == ids["team"] and "self" in alert.kinds
+
+
+def test_risk_in_a_goal_note_alerts_the_team_but_a_workers_note_does_not(app, client, sign_in, demo_accounts):
+    ids = _ids(app, demo_accounts)
+    url = f"/en/clients/{ids['client']}/goals/{ids['goal']}/rate"
+    sign_in("staff")
+    client.post(url, data={"rating": "3", "note": "Discussed the self-harm safety plan with them today"})
+    assert _alerts(app, ids["client"]) == []  # staff write about risk as part of the work
+    client.post("/en/sign-out", data={})
+    sign_in("client")
+    saved = client.post(url, data={"rating": "2", "note": "my carer hits me when nobody is here"})
+    assert "help=from_others" in saved.headers["Location"]
+    assert "If someone is hurting you" in _text(client.get(saved.headers["Location"]))
+    [alert] = _alerts(app, ids["client"])
+    assert alert.source.value == "goal_note" and "from_others" in alert.kinds
+
+
+def test_an_ordinary_comment_raises_nothing(app, client, sign_in, demo_accounts):
+    ids = _ids(app, demo_accounts)
+    sign_in("client")
+    done = client.post(f"/en/clients/{ids['client']}/plan", data={"response": "talk", "comment": "Can we cut my hours on Fridays?"})
+    assert "help=" not in done.headers["Location"] and _alerts(app, ids["client"]) == []
 
 
 def test_carer_sees_only_what_was_granted(app, client, sign_in, demo_accounts):
