@@ -8,6 +8,7 @@ from flask import Flask, redirect, url_for
 from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import access, assets, crisis_help, errors, forms, i18n, labels, logs, rendering, security
 from .config import load_config
@@ -21,6 +22,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
     app.config.update(load_config(app.instance_path))
     app.config.update(overrides or {})
+    if app.config["TRUSTED_PROXY_HOPS"]:
+        # The person's address and scheme as the trusted proxies saw them, so rate limits count
+        # people rather than the proxy, and HSTS is sent when TLS ends there. With no trusted
+        # proxy, X-Forwarded-* headers are anybody's words and are ignored.
+        hops = app.config["TRUSTED_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     logs.init_app(app)
 
     app.jinja_loader = ChoiceLoader(

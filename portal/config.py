@@ -74,6 +74,9 @@ def load_config(instance_path: str) -> dict:
         if production:
             raise RuntimeError("ASSISTANT_GRANT_KEY must be set when PORTAL_ENV=production")
         assistant_key = assistant_grant_key_file(instance_path)
+    if production and os.environ.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://"):
+        # memory:// counts per worker: with N workers on M hosts every limit is N × M times looser.
+        raise RuntimeError("RATELIMIT_STORAGE_URI must be shared storage (redis://…) when PORTAL_ENV=production")
     default_db = f"sqlite:///{Path(instance_path) / 'portal.sqlite3'}"
     return {
         "PORTAL_ENV": "production" if production else "development",

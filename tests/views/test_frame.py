@@ -87,7 +87,9 @@ def test_production_cookie_is_secure(database_url, monkeypatch):
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("ASSISTANT_GRANT_KEY", Fernet.generate_key().decode())
-    app = create_app({"DATABASE_URL": database_url})
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    # Not enabled here: the limiter is one object, which would keep this app's storage.
+    app = create_app({"DATABASE_URL": database_url, "RATELIMIT_ENABLED": False})
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
