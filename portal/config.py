@@ -136,6 +136,7 @@ def load_config(instance_path: str) -> dict:
         "RATELIMIT_CHAT_ADDRESS": os.environ.get("RATELIMIT_CHAT_ADDRESS", "60 per minute"),
         # Chat requests of one process that may wait on the assistant at once; the rest are
         # answered at once with the crisis numbers, so slow replies cannot hold every thread.
-        "CHAT_ASSISTANT_CONCURRENCY": _int("CHAT_ASSISTANT_CONCURRENCY", 4),
+        # Keep it below gunicorn's --threads (make run: 4).
+        "CHAT_ASSISTANT_CONCURRENCY": _int("CHAT_ASSISTANT_CONCURRENCY", 2),
         "AUDIT_RETENTION_DAYS": _int("AUDIT_RETENTION_DAYS", 8 * 365),
     }

@@ -6,10 +6,17 @@ answered by the assistant, and the portal adds a discreet line. When Rasa is dow
 silent, the reply says so and points to a person and to crisis help. When the assistant's
 own model hears a crisis the detector did not (its `crisis` intent, sent as a marker), the
 portal gives its crisis help all the same: recall first.
+
+Only a few requests of a process wait on the assistant at once (`Waiting`): when it is
+slow, the rest are answered at once as when it is down, so chat cannot hold every thread
+and pages such as the crisis page stay fast.
 """
 from __future__ import annotations
 
+import contextlib
 import enum
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import requests
@@ -17,6 +24,9 @@ import requests
 from . import risk as risk_detector
 
 MAX_MESSAGE_LENGTH = 500
+# How long a message may wait for a place: long enough to ride out a burst while the
+# assistant is quick, short enough to be "at once" while it is slow.
+WAIT_FOR_A_PLACE_SECONDS = 0.1
 
 
 class ReplySource(enum.StrEnum):
@@ -41,6 +51,23 @@ class ChatReply:
     suggestions: list[SuggestedQuestion] = field(default_factory=list)
 
 
+class Waiting:
+    """The places for requests of this process waiting on the assistant."""
+
+    def __init__(self, places: int):
+        self._places = threading.BoundedSemaphore(max(1, places))
+
+    @contextlib.contextmanager
+    def place(self) -> Iterator[bool]:
+        """Yields whether a place was free (within WAIT_FOR_A_PLACE_SECONDS)."""
+        placed = self._places.acquire(timeout=WAIT_FOR_A_PLACE_SECONDS)
+        try:
+            yield placed
+        finally:
+            if placed:
+                self._places.release()
+
+
 def _suggestions(items: list) -> list[SuggestedQuestion]:
     return [
         SuggestedQuestion(button["title"], button["payload"])
@@ -61,19 +88,29 @@ def clean_message(text: str) -> str:
     return text.strip().lstrip("/").strip()[:MAX_MESSAGE_LENGTH]
 
 
-def ask(*, rasa_url: str, sender: str, message: str, language: str, timeout: float,
-        sealed_grant: str | None = None) -> ChatReply:
-    """`sealed_grant`, for a signed-in client or carer, lets the action server ask the
-    portal about their own support (see assistant_grants); it is encrypted, so Rasa's
-    tracker store, which keeps the metadata, never holds a usable token."""
+def ask(*, rasa_url: str, sender: str, message: str, language: str, timeout: float, waiting: Waiting,
+        sealed_grant: Callable[[], str | None] = lambda: None) -> ChatReply:
+    """`sealed_grant` makes, for a signed-in client or carer, what lets the action server
+    ask the portal about their own support (see assistant_grants), only when the assistant
+    is asked; it is encrypted, so Rasa's tracker store, which keeps the metadata, never
+    holds a usable token."""
     message = clean_message(message)
     risk = risk_detector.assess(message, language)
     if risk.is_high:
         # Answer at once from the portal: no waiting on the assistant.
         return ChatReply(ReplySource.risk, [], risk)
+    with waiting.place() as placed:
+        if not placed:  # as many waiting as may: answered at once, as when it is down
+            return ChatReply(ReplySource.unavailable, [], risk)
+        return _ask_assistant(rasa_url=rasa_url, sender=sender, message=message, language=language,
+                              timeout=timeout, grant=sealed_grant(), risk=risk)
+
+
+def _ask_assistant(*, rasa_url: str, sender: str, message: str, language: str, timeout: float, grant: str | None,
+                   risk: risk_detector.Risk) -> ChatReply:
     metadata = {"language": language}
-    if sealed_grant:
-        metadata["grant"] = sealed_grant
+    if grant:
+        metadata["grant"] = grant
     try:
         response = requests.post(
             f"{rasa_url.rstrip('/')}/webhooks/rest/webhook",

@@ -18,6 +18,7 @@ from ...crisis_help import crisis_help, grade
 from ...db import db
 from ...domain import assistant, assistant_grants
 from ...forms import PortalForm, TextArea, strip
+from ...limits import limiter
 from ...models import utcnow
 from . import personal
 from .replies import reply_html
@@ -42,10 +43,18 @@ def _sender_id_for_next_message() -> str:
     A long chat goes on in a fresh conversation: Rasa re-reads a whole conversation for each
     message (its time grows with the length, on one event loop shared by everyone), and
     need not keep more of it."""
-    if "chat_id" not in session or session.get("chat_turns", 0) >= current_app.config["CHAT_TURNS_PER_CONVERSATION"]:
+    if session.get("chat_turns", 0) >= current_app.config["CHAT_TURNS_PER_CONVERSATION"]:
+        session.pop("chat_id")
+    chat_id = _chat_id()
+    session["chat_turns"] += 1
+    return chat_id
+
+
+def _chat_id() -> str:
+    """The chat's random id, made with its first message (and counted by the rate limit)."""
+    if "chat_id" not in session:
         session["chat_id"] = secrets.token_hex(16)
         session["chat_turns"] = 0
-    session["chat_turns"] += 1
     return session["chat_id"]
 
 
@@ -62,12 +71,27 @@ def _sealed_grant(chat_id: str) -> str | None:
     return assistant_grants.seal(token, config["ASSISTANT_GRANT_KEY"]) if token else None
 
 
+@bp.record_once
+def _places_for_waiting(state) -> None:
+    """One per process: each gunicorn worker builds its own app."""
+    state.app.extensions["assistant_waiting"] = assistant.Waiting(state.app.config["CHAT_ASSISTANT_CONCURRENCY"])
+
+
 def _ask(message: str) -> assistant.ChatReply:
     chat_id = _sender_id_for_next_message()
     return assistant.ask(
         rasa_url=current_app.config["RASA_URL"], sender=chat_id, message=message, language=g.lang,
-        timeout=current_app.config["RASA_TIMEOUT_SECONDS"], sealed_grant=_sealed_grant(chat_id),
+        timeout=current_app.config["RASA_TIMEOUT_SECONDS"], waiting=current_app.extensions["assistant_waiting"],
+        sealed_grant=lambda: _sealed_grant(chat_id),
     )
+
+
+# Both chat endpoints share the counters: per chat, and per address (what a client without
+# cookies gets; people sharing a library's or an office's connection share it too).
+_per_chat = limiter.shared_limit(lambda: current_app.config["RATELIMIT_CHAT_SESSION"], scope="chat", key_func=_chat_id,
+                                 methods=["POST"])
+_per_address = limiter.shared_limit(lambda: current_app.config["RATELIMIT_CHAT_ADDRESS"], scope="chat-address",
+                                    methods=["POST"])
 
 
 def _help_kind(reply: assistant.ChatReply) -> str | None:
@@ -79,6 +103,8 @@ def _help_kind(reply: assistant.ChatReply) -> str | None:
 
 @bp.post("/chat/messages")
 @audience(PUBLIC)
+@_per_chat
+@_per_address
 def chat_message():
     """The dialog widget's endpoint (JSON in, JSON out; CSRF token in the X-CSRFToken header).
     Replies are safe HTML (escaped text with its links and phone numbers made links), and
@@ -103,6 +129,8 @@ def chat_message():
 
 @bp.route("/chat", methods=["GET", "POST"])
 @audience(PUBLIC)
+@_per_chat
+@_per_address
 def chat_page():
     form = ChatForm()
     reply = None
