@@ -134,7 +134,7 @@ def cross_validation() -> None:
     how the threshold was chosen (never on the held-out examples)."""
     from sklearn.model_selection import StratifiedKFold
 
-    examples = risk.classifier.read_examples()
+    examples = risk.classifier.read_examples() + risk.classifier.assistant_questions()
     texts = [risk.classifier.features(e.text) for e in examples]
     labels = [e.label for e in examples]
     high = {i: 0.0 for i in range(len(examples))}

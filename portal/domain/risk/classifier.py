@@ -8,6 +8,7 @@ it live with the tests and are never read here.
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from .normalise import normalise, squeeze
 
 TRAINING_DIR = Path(__file__).resolve().parent / "training"
+ASSISTANT_QUESTIONS = Path(__file__).resolve().parents[3] / "chatbot" / "data" / "nlu"
 LABELS = ("none", "concern", "self", "others", "from_others")
 HIGH_LABELS = ("self", "others", "from_others")
 
@@ -42,8 +44,25 @@ def read_examples(folder: Path = TRAINING_DIR) -> list[Example]:
     return examples
 
 
+def assistant_questions(folder: Path = ASSISTANT_QUESTIONS) -> list[Example]:
+    """The assistant's ordinary training questions (Rasa NLU YAML), as `none` examples."""
+    examples = []
+    for path in sorted(folder.glob("*.yml")):
+        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            if item.get("intent") != "crisis":
+                examples += [Example(path.stem, "none", line[2:].strip())
+                             for line in str(item.get("examples", "")).splitlines() if line.startswith("- ")]
+    return examples
+
+
+_HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+
+
 def features(text: str) -> str:
-    return squeeze(normalise(text))
+    """The text the classifier reads: normalised, squeezed, and Chinese characters spaced
+    apart, so that words and word pairs are characters and character pairs there too (a
+    whole unspaced sentence would otherwise be one "word", and its opening 我想 one signal)."""
+    return _HAN.sub(r" \1 ", squeeze(normalise(text))).strip()
 
 
 def build_pipeline() -> Pipeline:
@@ -78,5 +97,5 @@ def shared() -> RiskClassifier:
     """The classifier for this process, trained once on first use (thread-safe)."""
     with _lock:
         if not _shared:
-            _shared.append(RiskClassifier(read_examples()))
+            _shared.append(RiskClassifier(read_examples() + assistant_questions()))
         return _shared[0]

@@ -60,10 +60,17 @@ def _without_hyphens(source: str) -> str:
     return "".join(out)
 
 
+def _squeezed(source: str) -> str:
+    """The pattern for squeezed text: each run of one repeated literal letter made one
+    ("kill" → "kil"); an escaped letter (\\b, \\s) is not a literal and never merges."""
+    return "".join(_LITERAL_REPEATS.sub(r"\1", part) if not part.startswith("\\") else part
+                   for part in re.split(r"(\\.)", source))
+
+
 def _compile(language: str, kind: str, source: str) -> Pattern:
     plain = _without_hyphens(source)
     try:
-        return Pattern(language, kind, source, re.compile(plain), re.compile(_LITERAL_REPEATS.sub(r"\1", plain)))
+        return Pattern(language, kind, source, re.compile(plain), re.compile(_squeezed(plain)))
     except re.error as error:
         raise PatternsError(f"{language}/{kind}: {source!r}: {error}") from error
 
