@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from portal.db import db
 from portal.domain import plans
-from portal.models import Account, Provider
+from portal.models import Account, ArrangementRequest, Provider
 
 ODD_TEXT = st.one_of(
     st.text(max_size=60),
@@ -147,7 +147,8 @@ def test_content_slugs_and_language_codes_never_fail(client, path, lang):
     assert b"Traceback" not in response.data and b"root:x:" not in response.data
 
 
-@given(body=st.one_of(st.text(max_size=200), st.binary(max_size=200), st.just("{" * 1000)))
+@given(body=st.one_of(st.text(max_size=200), st.binary(max_size=200), st.just("{" * 1000),
+                      st.just("[" * 3000 + "]" * 3000), st.just('{"message": "hi\\u0000"}')))
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_the_chat_json_endpoint_refuses_garbage_calmly(client, body):
     response = client.post("/en/chat/messages", data=body, content_type="application/json",
@@ -166,7 +167,7 @@ def test_the_assistants_personal_endpoint_refuses_forged_grants_calmly(client, t
 
     response = client.get(f"/en/chat/personal/{quote(topic, safe='')}",
                           headers={"Authorization": authorization, "X-Chat-Id": chat_id})
-    assert response.status_code in (401, 404)
+    assert response.status_code in (400, 401, 404)  # 400: a NUL in the path
 
 
 def test_a_missing_or_stale_csrf_token_gets_a_friendly_page(client):
@@ -186,3 +187,44 @@ def test_a_row_id_too_big_for_the_database_is_no_row(client, sign_in, number):
         assert client.get(path).status_code == 404, path
     assert client.post("/en/staff/safeguarding-alerts", data={"alert_id": number}).status_code == 404
     assert client.post("/en/staff/feedback-text", data={"response_id": number, "action": "release"}).status_code == 404
+
+
+def test_json_nested_too_deeply_to_read_is_a_400(client):
+    response = client.post("/en/chat/messages", data="[" * 5000 + "]" * 5000, content_type="application/json",
+                           headers={"X-CSRFToken": client.csrf_token()})
+    assert response.status_code == 400
+
+
+def _nul_everywhere(app, lang: str) -> list[tuple[str, str, dict]]:
+    """A NUL in each kind of input: a path segment, the query, a form field, a JSON string."""
+    with app.app_context():
+        reference = db.session.scalar(select(ArrangementRequest.reference).limit(1))
+    return [
+        ("POST", f"/{lang}/sign-in", {"data": {"email": "someone\x00@example.org", "password": "x"}}),
+        ("POST", f"/{lang}/feedback", {"data": {"submission_key": "k\x00", "respondent": "client", "fft": "good"}}),
+        ("GET", f"/{lang}/providers/a%00b", {}),
+        ("GET", f"/{lang}/providers?language=a%00", {}),
+        ("GET", f"/{lang}/invitation/abc%00def", {}),
+        ("POST", f"/{lang}/chat/messages", {"json": {"message": "hello\x00"}}),
+        ("GET", f"/{lang}/staff/arrangement-requests/{reference}%00", {}),
+        ("POST", f"/{lang}/staff/arrangement-requests/{reference}",
+         {"data": {"status": "declined", "decision_reason": "no\x00"}}),
+        ("POST", f"/{lang}/staff/feedback-text", {"data": {"response_id": "1", "action": "release",
+                                                            "redacted_text": "x\x00"}}),
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_nul_character_anywhere_is_a_calm_400_in_the_readers_language(app, client, sign_in, lang, caplog):
+    """On PostgreSQL a NUL in text was a "database unavailable" 503 (and a logged outage)."""
+    sign_in("staff")
+    for method, path, body in _nul_everywhere(app, lang):
+        headers = {"X-CSRFToken": client.csrf_token()} if "json" in body else {}
+        response = client.open(path, method=method, headers=headers, **body)
+        assert response.status_code == 400, (path, response.status_code)
+        if "json" not in body:
+            page = response.get_data(as_text=True)
+            assert f'<html lang="{lang}"' in page and "Traceback" not in page, path
+    if lang == "en":
+        assert "Sorry, there is a problem with that request" in page
+    assert not [r for r in caplog.records if "database unavailable" in r.getMessage()]
