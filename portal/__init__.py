@@ -8,6 +8,8 @@ from flask import Flask, redirect, url_for
 from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import access, assets, crisis_help, errors, forms, i18n, labels, logs, rendering, security
@@ -74,6 +76,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     @app.get("/healthz")
     @access.audience(access.PUBLIC)
     def healthz():
+        # "ok" only when the database answers too (one trivial query), so a proxy or an
+        # orchestrator stops sending people to a portal that cannot serve them.
+        try:
+            db.session.execute(text("SELECT 1"))
+            db.session.rollback()
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            app.logger.warning("healthz: database unavailable: %s", type(error).__name__)
+            return {"status": "database unavailable"}, 503
         return {"status": "ok"}
 
     from . import cli

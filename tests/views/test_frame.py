@@ -193,3 +193,13 @@ def test_database_unavailable_is_a_503_in_the_readers_language_and_nothing_half_
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(FeedbackResponse)) == before
     engine.dispose()
+
+
+def test_healthz_is_ok_only_while_the_database_answers(client, tmp_path):
+    from portal import create_app
+
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    unreachable = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/no-such-folder/portal.sqlite3", "TESTING": True,
+                              "RATELIMIT_ENABLED": False})
+    response = unreachable.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json() == {"status": "database unavailable"}
