@@ -278,8 +278,10 @@ def apply_agreed_arrangement(session: Session, request: ArrangementRequest, *, b
     provider = session.get(Provider, provider_id) if provider_id else None
     if request.to_arrangement == Arrangement.direct_payment:
         provider = None
+    requester = session.get(Account, request.requested_by_account_id) if request.requested_by_account_id else None
     change_arrangement(
         session, plan, arrangement=request.to_arrangement,
         provider=provider if provider is not None else (None if request.to_arrangement == Arrangement.direct_payment else plan.provider),
         written_by=by, today=today, reason=f"Arrangement change {request.reference} agreed",
+        asked_by_client=requester is not None and requester.client_id == plan.client_id,
     )

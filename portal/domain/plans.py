@@ -401,16 +401,18 @@ def ask_for_changes(session: Session, plan: SupportPlan, *, client_account: Acco
 
 
 def change_arrangement(session: Session, plan: SupportPlan, *, arrangement: Arrangement, provider: Provider | None,
-                       written_by: Account, today: dt.date, reason: str) -> SupportPlanVersion:
+                       written_by: Account, today: dt.date, reason: str, asked_by_client: bool) -> SupportPlanVersion:
     """An agreed arrangement request (council-arranged ↔ direct payment): the same support,
-    arranged another way, as a new version. The client chose it, so it stands agreed."""
+    arranged another way, as a new version. When the client asked for it themselves their
+    request is their agreement to it, and an agreed plan stays agreed; asked by a carer, the
+    new version goes to the client to agree."""
     _must_be_open(plan)
     # A direct payment has no provider; council-arranged support may not have one yet
     # (the council finds one after agreeing).
     plan.arrangement = arrangement
     plan.provider = None if arrangement == Arrangement.direct_payment else provider
     now = dt.datetime.combine(today, dt.time(12), dt.UTC)
-    status = plan.status
+    status = PlanStatus.shared if plan.status == PlanStatus.agreed and not asked_by_client else plan.status
     version = _new_version(plan, status=status, written_by=written_by, summary=reason, now=now)
     if status == PlanStatus.agreed:
         version.agreed_by_client_at = now
@@ -460,19 +462,28 @@ ALLOWED_OUTCOMES = {
 }
 
 
-def outcomes_for(plan: SupportPlan) -> tuple[ReviewOutcome, ...]:
-    """The outcomes a review of this plan may record, limit included."""
+def outcomes_for(plan: SupportPlan, held_on: dt.date | None = None) -> tuple[ReviewOutcome, ...]:
+    """The outcomes a review of this plan held on `held_on` may record, the Level 1 limit
+    included (without a date: a review held when it is due)."""
     allowed = ALLOWED_OUTCOMES[plan.level]
-    if plan.level == 1 and not may_continue_level_1(plan):
+    if plan.level == 1 and not may_continue_level_1(plan, held_on or plan.block_end):
         allowed = tuple(o for o in allowed if o != ReviewOutcome.continue_level_1)
     return allowed
 
 
-def may_continue_level_1(plan: SupportPlan) -> bool:
-    """Another Level 1 block must end before the 24-month limit."""
+def next_block_start(held_on: dt.date) -> dt.date:
+    """A review starts the next 12-month block on the day it is held, early or late, so the
+    next review is due at most 12 months after this one (the Care Act's annual review) and
+    blocks never overlap (an early review ends the block it is in)."""
+    return held_on
+
+
+def may_continue_level_1(plan: SupportPlan, held_on: dt.date) -> bool:
+    """Another Level 1 block, starting at a review held on `held_on`, must end before the
+    24-month limit from the first Level 1 start."""
     if plan.level_1_started_on is None:
         return False
-    next_end = block_end_for(plan.block_end + dt.timedelta(days=1))
+    next_end = block_end_for(next_block_start(held_on))
     return next_end < add_months(plan.level_1_started_on, LEVEL_1_LIMIT_MONTHS)
 
 
@@ -508,7 +519,7 @@ def record_review(session: Session, plan: SupportPlan, *, outcome: ReviewOutcome
         raise PlanRuleError("before_block")
     if outcome not in ALLOWED_OUTCOMES[plan.level]:
         raise PlanRuleError("outcome_not_for_level")
-    if outcome == ReviewOutcome.continue_level_1 and not may_continue_level_1(plan):
+    if outcome == ReviewOutcome.continue_level_1 and not may_continue_level_1(plan, held_on):
         raise PlanRuleError("level_1_limit")
     if hours_per_week is not None and not (0.5 <= hours_per_week <= 168):
         raise PlanRuleError("hours_out_of_range")
@@ -524,8 +535,7 @@ def record_review(session: Session, plan: SupportPlan, *, outcome: ReviewOutcome
         for goal in active_goals(plan):
             goal.status = GoalStatus.stopped
     else:
-        # Blocks follow one another, whenever the review itself was held.
-        plan.block_start = max(plan.block_end + dt.timedelta(days=1), held_on)
+        plan.block_start = next_block_start(held_on)
         plan.block_end = block_end_for(plan.block_start)
         plan.next_review_due = plan.block_end
         plan.reviews.append(Review(due_on=plan.block_end, created_at=now))
@@ -534,10 +544,15 @@ def record_review(session: Session, plan: SupportPlan, *, outcome: ReviewOutcome
             _new_version(plan, status=PlanStatus.shared, written_by=by, now=now, hours_per_week=hours_per_week,
                          summary="Moved from Level 1 (targeted help) to Level 2 (ongoing care) at review.")
         else:
-            version = _new_version(plan, status=plan.status, written_by=by, now=now, hours_per_week=hours_per_week,
+            previous = plan.versions[-1]
+            same_support = hours_per_week is None or hours_per_week == previous.hours_per_week
+            # The same support for another block stands agreed if it was (the client's
+            # agreement is to its content); changed hours go to the client for agreement.
+            status = plan.status if same_support else PlanStatus.shared
+            version = _new_version(plan, status=status, written_by=by, now=now, hours_per_week=hours_per_week,
                                    summary="Support continues for another 12 months after review.")
-            if plan.status == PlanStatus.agreed:
-                version.agreed_by_client_at = plan.versions[-2].agreed_by_client_at
+            if status == PlanStatus.agreed:
+                version.agreed_by_client_at = previous.agreed_by_client_at
     session.flush()
     audit.record(session, actor=by, action="review_recorded", now=now, client_id=plan.client_id,
                  object_type="review", object_id=review.id)

@@ -57,7 +57,7 @@ def _start(session, level=1, block_start=TODAY, goals=("Cook a hot meal twice a 
 
 def _agreed(session, plan, client):
     account = Account(email=f"c{client.id}@example.org", display_name=client.given_name, role=Role.client,
-                      session_token="x" * 32, client_id=client.id)
+                      client_id=client.id)
     session.add(account)
     session.flush()
     plans.share_with_client(session, plan, by=plan.versions[-1].written_by, now=NOW)
@@ -163,7 +163,7 @@ def test_only_the_client_agrees_and_a_comment_is_needed_to_ask_for_changes(sessi
     plans.share_with_client(session, plan, by=staff, now=NOW)
     with pytest.raises(PlanRuleError):
         plans.agree_plan(session, plan, client_account=staff, now=NOW)
-    account = Account(email="self@example.org", display_name="T", role=Role.client, session_token="y" * 32, client_id=client.id)
+    account = Account(email="self@example.org", display_name="T", role=Role.client, client_id=client.id)
     session.add(account)
     session.flush()
     with pytest.raises(PlanRuleError) as problem:
@@ -199,8 +199,10 @@ def test_review_continues_level_1_once_then_must_move_or_discharge(session):
     assert ReviewOutcome.continue_level_1 in plans.outcomes_for(plan)
     plans.record_review(session, plan, outcome=ReviewOutcome.continue_level_1, held_on=dt.date(2025, 10, 20), notes="",
                         by=staff, today=TODAY, now=NOW)
-    assert (plan.block_start, plan.block_end) == (dt.date(2025, 11, 1), dt.date(2026, 10, 31))
-    assert plans.open_review(plan).due_on == dt.date(2026, 10, 31)
+    # Held 12 days early: the next block starts at the review, so the next review is due
+    # 12 months after this one, not 12 months and 12 days.
+    assert (plan.block_start, plan.block_end) == (dt.date(2025, 10, 20), dt.date(2026, 10, 19))
+    assert plans.open_review(plan).due_on == dt.date(2026, 10, 19)
     assert plan.status == PlanStatus.agreed, "continuing the same support needs no new agreement"
     # A third Level 1 block would pass 24 months from the first Level 1 start.
     assert ReviewOutcome.continue_level_1 not in plans.outcomes_for(plan)
@@ -260,10 +262,36 @@ def test_an_agreed_arrangement_request_makes_a_new_version(session):
     plan, staff, client = _start(session, level=2)
     _agreed(session, plan, client)
     version = plans.change_arrangement(session, plan, arrangement=Arrangement.direct_payment, provider=_provider(session),
-                                       written_by=staff, today=TODAY, reason="Arrangement change ABC agreed")
+                                       written_by=staff, today=TODAY, reason="Arrangement change ABC agreed",
+                                       asked_by_client=True)
     assert plan.arrangement == Arrangement.direct_payment and plan.provider is None
     assert version.version_no == 2 and version.arrangement == Arrangement.direct_payment and version.provider_id is None
     assert plan.status == PlanStatus.agreed and version.change_summary == "Arrangement change ABC agreed"
+
+
+def test_a_change_a_carer_asked_for_goes_to_the_client_to_agree(session):
+    plan, staff, client = _start(session, level=2)
+    _agreed(session, plan, client)
+    version = plans.change_arrangement(session, plan, arrangement=Arrangement.direct_payment, provider=None,
+                                       written_by=staff, today=TODAY, reason="Asked by their carer",
+                                       asked_by_client=False)
+    assert plan.status == PlanStatus.shared and version.agreed_by_client_at is None
+
+
+def test_a_late_review_may_not_continue_level_1_past_24_months(session):
+    """Due 2 Nov 2026, held 4 Dec 2026: another Level 1 block would end 3 Dec 2027, a month
+    past the limit (3 Nov 2027 for a Level 1 start on 3 Nov 2025)."""
+    plan, staff, client = _start(session, block_start=dt.date(2025, 11, 3))
+    _agreed(session, plan, client)
+    assert plans.open_review(plan).due_on == dt.date(2026, 11, 2)
+    late = dt.date(2026, 12, 4)
+    assert ReviewOutcome.continue_level_1 not in plans.outcomes_for(plan, late)
+    with pytest.raises(PlanRuleError) as problem:
+        plans.record_review(session, plan, outcome=ReviewOutcome.continue_level_1, held_on=late, notes="", by=staff,
+                            today=late, now=NOW)
+    assert problem.value.code == "level_1_limit"
+    # Held when due, one more block fits: it ends 1 Nov 2027, before the limit.
+    assert ReviewOutcome.continue_level_1 in plans.outcomes_for(plan, dt.date(2026, 11, 2))
 
 
 @pytest.mark.parametrize("days_before, kind", [(40, None), (28, "four_weeks"), (20, "four_weeks"), (7, "one_week"),
@@ -275,8 +303,8 @@ def test_reminder_kind_by_days_to_go(days_before, kind):
 def test_reminders_go_to_the_client_and_carers_allowed_to_see_reviews(session):
     plan, staff, client = _start(session, level=2, block_start=plans.add_months(TODAY, -12) + dt.timedelta(days=28))
     assert plans.open_review(plan).due_on == TODAY + dt.timedelta(days=27)
-    carer = Account(email="carer-r@example.org", display_name="Carer R", role=Role.carer, session_token="z" * 32)
-    other = Account(email="carer-n@example.org", display_name="Carer N", role=Role.carer, session_token="w" * 32)
+    carer = Account(email="carer-r@example.org", display_name="Carer R", role=Role.carer)
+    other = Account(email="carer-n@example.org", display_name="Carer N", role=Role.carer)
     session.add_all([carer, other])
     session.flush()
     session.add_all([CarerAccess(carer_account_id=carer.id, client_id=client.id, scopes=["reviews"], granted_at=NOW),

@@ -88,7 +88,7 @@ def test_arrangement_by_quarter_matches_a_version_by_version_count(session):
     staff = plan.versions[-1].written_by
     from portal.domain import plans as plan_rules
     plan_rules.change_arrangement(session, plan, arrangement=Arrangement.direct_payment, provider=None,
-                                  written_by=staff, today=today, reason="test")
+                                  written_by=staff, today=today, reason="test", asked_by_client=True)
     session.flush()
     expected = []
     for label, end in insights._quarter_ends(today):
