@@ -7,6 +7,11 @@ The rule is the one NHS Digital has used since 2018 for sub-national figures:
 * every other count is rounded to the nearest 5;
 * a percentage is computed from the *rounded* counts, and is suppressed when either count is
   suppressed (or the rounded denominator is 0);
+* complementary cells: a percentage is also suppressed when the rest of its whole (the
+  denominator minus the numerator) is from 1 to 7. Otherwise "100 % good" could sit beside
+  "* poor" for the same group, and the reader would learn the suppressed count is at most 4;
+  with the rest at 8 or more the rounded numerator is always at least 5 below the rounded
+  whole, so a shown 100 % means the rest is truly 0;
 * a mean or median of 1 to 7 values is suppressed.
 
 Half-way cases: a count is an integer, so its remainder after division by 5 is 0–4 and there
@@ -121,17 +126,26 @@ def protect_count(n: int) -> DisclosedCount:
 
 
 def protect_percentage(numerator: int, denominator: int) -> DisclosedPercent:
-    """numerator/denominator as a percentage, computed from the protected counts."""
+    """numerator/denominator as a percentage, computed from the protected counts; suppressed
+    when the numerator, the denominator or the rest (denominator - numerator) is 1 to 7."""
     num, den = _count(numerator), _count(denominator)
     if num > den:
         raise ValueError(f"numerator {num} is larger than denominator {den}")
     shown_num, shown_den = protect_count(num), protect_count(den)
-    if shown_num.value is None or shown_den.value is None or shown_den.value == 0:
+    rest_suppressed = round_count(den - num) is None
+    if shown_num.value is None or shown_den.value is None or shown_den.value == 0 or rest_suppressed:
         value = None
     else:
         # Rounding to 5 is monotone, so the rounded numerator never exceeds the denominator.
         value = 100 * shown_num.value / shown_den.value
     return DisclosedPercent(shown_num, shown_den, value)
+
+
+def shares_add_up(percents: Iterable[DisclosedPercent]) -> bool:
+    """Whether shares of one whole, as shown (whole percentages), add up to exactly 100.
+    Each share is rounded on its own, so they often do not; the page says so beside them."""
+    shown = [str(p) for p in percents]
+    return SUPPRESSED not in shown and sum(int(text.rstrip("%")) for text in shown) == 100
 
 
 def _enough(n: int) -> bool:

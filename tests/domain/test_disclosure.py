@@ -14,6 +14,7 @@ from portal.domain.disclosure import (
     protect_median,
     protect_percentage,
     protect_table,
+    shares_add_up,
 )
 
 counts = st.integers(min_value=0, max_value=10**7)
@@ -73,15 +74,15 @@ def test_rounding_is_monotone(a, b):
 # --- percentages --------------------------------------------------------------------------------
 
 def test_percentage_comes_from_rounded_counts():
-    p = protect_percentage(12, 13)  # shown as 10 of 15
-    assert (p.numerator.value, p.denominator.value) == (10, 15)
-    assert p.value == pytest.approx(100 * 10 / 15)
-    assert str(p) == "67%"
+    p = protect_percentage(12, 28)  # shown as 10 of 30
+    assert (p.numerator.value, p.denominator.value) == (10, 30)
+    assert p.value == pytest.approx(100 * 10 / 30)
+    assert str(p) == "33%"
     assert protect_percentage(13, 38).value == pytest.approx(100 * 15 / 40)
     assert str(protect_percentage(13, 38)) == "38%"  # 37.5 rounds half up
 
 
-@pytest.mark.parametrize("num, den", [(3, 50), (5, 7), (0, 5), (0, 0)])
+@pytest.mark.parametrize("num, den", [(3, 50), (5, 7), (0, 5), (0, 0), (12, 13), (8, 10), (45, 50)])
 def test_percentage_suppressed(num, den):
     p = protect_percentage(num, den)
     assert p.value is None and str(p) == "*" and p.interval() is None
@@ -97,8 +98,22 @@ def test_percentage_rejects_numerator_over_denominator():
 
 
 def test_interval_uses_rounded_counts():
-    # 8 of 10 rounds to 10 of 10.
-    assert protect_percentage(8, 10).interval() == (pytest.approx(0.7225, abs=1e-4), 1.0)
+    # 18 of 18 rounds to 20 of 20.
+    assert protect_percentage(18, 18).interval() == (pytest.approx(0.8389, abs=1e-4), 1.0)
+
+
+def test_a_share_is_hidden_when_the_rest_of_its_whole_is_small():
+    """Complementary cells: "100 % good" beside "* poor" told the reader the poor count
+    was at most 4. With 3 poor of 11, the good share hides too."""
+    assert str(protect_percentage(8, 11)) == "*"  # the rest, 3, is suppressed
+    assert str(protect_percentage(11, 11)) == "100%"  # the rest is 0: everyone
+    assert str(protect_percentage(40, 50)) == "80%"
+
+
+def test_shares_add_up():
+    assert shares_add_up([protect_percentage(30, 50), protect_percentage(20, 50)])
+    assert not shares_add_up([protect_percentage(10, 30), protect_percentage(10, 30), protect_percentage(10, 30)])
+    assert not shares_add_up([protect_percentage(3, 50), protect_percentage(47, 50)])
 
 
 @given(counts, counts)
@@ -106,11 +121,14 @@ def test_percentage_only_from_rounded_counts(a, b):
     num, den = sorted((a, b))
     p = protect_percentage(num, den)
     shown_num, shown_den = protect_count(num).value, protect_count(den).value
-    if shown_num is None or shown_den is None or shown_den == 0:
+    shown_rest = protect_count(den - num).value
+    if shown_num is None or shown_den is None or shown_den == 0 or shown_rest is None:
         assert p.value is None
     else:
         assert p.value == pytest.approx(100 * shown_num / shown_den)
         assert 0 <= p.value <= 100
+        # A shown 100 % means the whole group; never a small rest hidden behind rounding.
+        assert p.value < 100 or num == den
     assert shown_ok(str(p.numerator)) and shown_ok(str(p.denominator))
 
 
