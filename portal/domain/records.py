@@ -83,6 +83,18 @@ def decide(session: Session, reader: Account, client: Client) -> RecordAccess | 
     return RecordAccess(client, reader, Relation.carer, grant) if grant is not None else None
 
 
+def check_access(session: Session, *, reader: Account, client_id: int, scope: CarerScope | None) -> RecordAccess:
+    """The access decision alone, with no audit event: only for a page that shows nothing
+    of the record (the feedback form, where an event naming who opened it and when would be
+    the one row to line up with an anonymous response). Every read goes through
+    open_client_record."""
+    client = session.get(Client, client_id)
+    decision = decide(session, reader, client) if client is not None else None
+    if decision is None or not decision.may(scope):
+        raise RecordNotAvailable(client_id)
+    return decision
+
+
 def open_client_record(
     session: Session,
     *,
@@ -97,10 +109,8 @@ def open_client_record(
     """The access decision for the client's record, if `reader` may open it for `scope`
     (None: a page no carer may open); the view is recorded in the audit trail (the caller
     commits it at once)."""
-    client = session.get(Client, client_id)
-    decision = decide(session, reader, client) if client is not None else None
-    if decision is None or not decision.may(scope):
-        raise RecordNotAvailable(client_id)
+    decision = check_access(session, reader=reader, client_id=client_id, scope=scope)
+    client = decision.client
     audit.record(
         session,
         actor=reader,

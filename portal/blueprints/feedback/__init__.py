@@ -12,7 +12,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from ...access import PUBLIC, audience, current_account
+from ...access import PUBLIC, audience, carer_scope_of_current_view, current_account
 from ...crisis_help import help_after_writing
 from ...db import db, posted_row_id
 from ...domain import feedback, plans, records, safeguarding
@@ -20,7 +20,6 @@ from ...domain.risk import NO_RISK
 from ...limits import limiter
 from ...models import (
     CarerScope,
-    Client,
     FeedbackChannel,
     FeedbackResponse,
     Provider,
@@ -77,11 +76,11 @@ def _feedback_giver(client_id: int) -> records.RecordAccess:
     nothing of the record, and an event naming who opened it, when, would be the one row
     to line up with the anonymous response (by its day, or its place in the order)."""
     g.personal = True
-    client = db.session.get(Client, client_id)
-    decision = records.decide(db.session, current_account(), client) if client is not None else None
-    if decision is None or not decision.may(CarerScope.feedback):
+    try:
+        return records.check_access(db.session, reader=current_account(), client_id=client_id,
+                                    scope=carer_scope_of_current_view())
+    except records.RecordNotAvailable:
         abort(404)
-    return decision
 
 
 @bp.route("/clients/<int:client_id>/feedback", methods=["GET", "POST"])
