@@ -107,6 +107,10 @@ OUTCOME_STATEMENTS: Final = (
     Statement("life_in_community", N_("My support helps me live the life I want in my community")),
     Statement("listened_to", N_("I am listened to and treated with respect")),
     Statement("know_who_to_contact", N_("I know who to contact if things go wrong")),
+    # Outcomes 6.1.5, 6.1.8 and 6.1.9 of the report, in our own words.
+    Statement("hope_and_purpose", N_("My support helps me have hope, meaning and purpose in my life")),
+    Statement("home_work_and_people", N_("My support helps me with my home, with work or learning, and with seeing people")),
+    Statement("less_other_services", N_("Because of my support, I need other health and care services less")),
 )
 OUTCOME_CODES: Final = tuple(statement.code for statement in OUTCOME_STATEMENTS)
 

@@ -41,6 +41,9 @@ def test_outcome_statements_and_scale():
         ("life_in_community", "My support helps me live the life I want in my community"),
         ("listened_to", "I am listened to and treated with respect"),
         ("know_who_to_contact", "I know who to contact if things go wrong"),
+        ("hope_and_purpose", "My support helps me have hope, meaning and purpose in my life"),
+        ("home_work_and_people", "My support helps me with my home, with work or learning, and with seeing people"),
+        ("less_other_services", "Because of my support, I need other health and care services less"),
     ]
     assert [(o.code, o.label) for o in AGREEMENT_SCALE] == [
         ("strongly_agree", "Strongly agree"),
