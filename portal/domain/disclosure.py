@@ -110,6 +110,25 @@ class DisclosedPercent:
         return f"{whole}%"
 
 
+@dataclass(frozen=True, slots=True)
+class DisclosedMeasure:
+    """A mean or median as a commissioner may see it: None when it comes from 1 to 7 values."""
+
+    value: float | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value is None
+
+
+def percent_from_shown(numerator: int | None, denominator: int | None) -> DisclosedPercent:
+    """A percentage again from the protected counts it was computed from (a stored release
+    keeps those, never raw numbers); None for either means it was suppressed."""
+    if numerator is None or denominator is None:
+        return DisclosedPercent(DisclosedCount(None), DisclosedCount(None), None)
+    return DisclosedPercent(DisclosedCount(numerator), DisclosedCount(denominator), 100 * numerator / denominator)
+
+
 def round_count(n: int) -> int | None:
     """The protected value of a raw count: 0, None (suppressed) or a multiple of 5."""
     n = _count(n)
@@ -168,6 +187,22 @@ def protect_mean_from_sum(total: float, n: int) -> float | None:
     """The mean from an SQL SUM and COUNT, with the same rule as protect_mean."""
     n = _count(n)
     return total / n if _enough(n) else None
+
+
+def protect_median_of_histogram(counts: Iterable[tuple[int, int]]) -> DisclosedMeasure:
+    """The median of values given as (value, how many), or suppressed for fewer than 8 values."""
+    values = sorted((int(value), _count(n)) for value, n in counts)
+    total = sum(n for _, n in values)
+    if not _enough(total):
+        return DisclosedMeasure(None)
+    middle = [(total - 1) // 2, total // 2]  # the one or two middle positions
+    found, seen = [], 0
+    for value, n in values:
+        while middle and middle[0] < seen + n:
+            found.append(value)
+            middle.pop(0)
+        seen += n
+    return DisclosedMeasure(sum(found) / 2)
 
 
 @dataclass(frozen=True, slots=True)

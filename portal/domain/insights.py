@@ -1,24 +1,29 @@
 """What commissioners see: aggregates computed in SQL, every count through disclosure control.
 
-Only fixed breakdowns are offered (no free filtering), so small groups cannot be recovered
-by subtracting one table from another. Nothing here returns a name, an id or free text
-that staff have not released.
+Figures are made for closed periods only (whole calendar quarters that have ended) and kept in
+a release (`portal.domain.releases`); commissioners read releases, never live data. Only fixed
+breakdowns are offered (no free filtering), so small groups cannot be recovered by subtracting
+one table from another. Nothing here returns a name, an id or free text that staff have not
+released. What each figure counts is written in plain words in `portal.domain.definitions`.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from sqlalchemy import Integer, and_, case, cast, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import (
     Arrangement,
+    Client,
+    ClientEthnicity,
     FeedbackResponse,
     FeedbackTally,
     FreeTextStatus,
     Goal,
+    PlanStatus,
     Provider,
     Referral,
     Review,
@@ -27,75 +32,85 @@ from ..models import (
     SupportPlanVersion,
 )
 from . import choice, plans, survey
-from .disclosure import DisclosedCount, DisclosedPercent, protect_count, protect_mean_from_sum, protect_percentage
+from .disclosure import (
+    DisclosedMeasure,
+    protect_count,
+    protect_mean_from_sum,
+    protect_median_of_histogram,
+    protect_percentage,
+)
 from .tally import EQUALITY_DIMENSIONS as EQUALITY_BREAKDOWNS
 from .tally import NOT_ANSWERED
 
 PERIODS = ("quarter", "year", "all")
-
-
-@dataclass(frozen=True)
-class Period:
-    code: str
-    start: dt.datetime | None  # inclusive; None for all time
-    end: dt.datetime  # exclusive
-
-
-def period_for(code: str, now: dt.datetime) -> Period:
-    """This quarter so far, the last 12 months (this month and the 11 before), or all time.
-    Periods start on the first of a month, as the feedback tallies are monthly."""
-    end = now + dt.timedelta(seconds=1)
-    first_of_month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    if code == "quarter":
-        return Period(code, first_of_month.replace(month=3 * ((now.month - 1) // 3) + 1), end)
-    if code == "year":
-        start = plans.add_months(first_of_month.date(), -11)
-        return Period(code, first_of_month.replace(year=start.year, month=start.month), end)
-    return Period("all", None, end)
-
-
-def _in_period(column, period: Period):
-    conditions = [column < period.end]
-    if period.start is not None:
-        conditions.append(column >= period.start)
-    return and_(*conditions)
-
-
-@dataclass(frozen=True)
-class FftRow:
-    category: str
-    responses: DisclosedCount
-    positive: DisclosedPercent
-    negative: DisclosedPercent
-
-
-@dataclass(frozen=True)
-class AgreementRow:
-    statement: str
-    answered: DisclosedCount
-    agree: DisclosedPercent
-
-
-def _fft_row(category: str, counts: dict[str, int]) -> FftRow:
-    summary = survey.fft_summary({code: counts.get(code, 0) for code in survey.FFT_CODES})
-    return FftRow(
-        category,
-        protect_count(summary.total),
-        protect_percentage(summary.positive, summary.total),
-        protect_percentage(summary.negative, summary.total),
-    )
-
-
+LEVEL_1_DISCHARGE_AIM = 20
+"""Per cent of people leaving Level 1 who leave discharged rather than moving to Level 2: the
+report's aim (1.1.5, "20 % would be discharged before the need for level 2")."""
+LEVEL_1_ENDINGS = (ReviewOutcome.discharge, ReviewOutcome.move_to_level_2)
+# The groups fair access is looked at by, in display order.
+FAIR_ACCESS_BREAKDOWNS = ("ethnic_group", "language", "area", "provider")
 # The fixed breakdowns of the FFT, in display order.
 RESPONSE_BREAKDOWNS = ("quarter", "level", "provider", "respondent", "language")
 
 
-@dataclass
-class FeedbackFigures:
-    overall: FftRow
-    by: dict[str, list[FftRow]] = field(default_factory=dict)
-    outcomes: list[AgreementRow] = field(default_factory=list)
-    released_comments: list[str] = field(default_factory=list)
+@dataclass(frozen=True)
+class Period:
+    """Whole days from `start` to `end`, both included."""
+
+    code: str
+    start: dt.date
+    end: dt.date
+
+    @property
+    def start_time(self) -> dt.datetime:
+        return dt.datetime.combine(self.start, dt.time(), dt.UTC)
+
+    @property
+    def end_time(self) -> dt.datetime:
+        """The first moment after the period."""
+        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), dt.UTC)
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
+
+
+def closed_periods(release_day: dt.date, first_day: dt.date) -> list[Period]:
+    """The latest calendar quarter that has ended before `release_day`, the four quarters
+    to its end, and everything from the first record to its end. Whole quarters only, so a
+    period is the same in every release of its quarter, and any two periods' difference is
+    made of whole quarters that are shown on their own."""
+    end = quarter_start(release_day) - dt.timedelta(days=1)
+    after = end + dt.timedelta(days=1)
+    year_start = plans.add_months(after, -12)
+    return [Period("quarter", plans.add_months(after, -3), end), Period("year", year_start, end),
+            Period("all", min(first_day, year_start), end)]
+
+
+def first_record_day(session: Session) -> dt.date | None:
+    """The day of the earliest feedback month, plan start or referral."""
+    days = [session.scalar(select(func.min(FeedbackTally.month))), session.scalar(select(func.min(SupportPlan.started_on))),
+            session.scalar(select(func.min(Referral.referred_on)))]
+    days = [day for day in days if day is not None]
+    return min(days) if days else None
+
+
+def quarter_code(day: dt.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Feedback (from the monthly tallies: a few thousand rows whatever the number of responses)
+
+
+def _fft_row(category: str, counts: dict[str, int]) -> dict:
+    summary = survey.fft_summary({code: counts.get(code, 0) for code in survey.FFT_CODES})
+    return {"category": category, "responses": protect_count(summary.total),
+            "positive": protect_percentage(summary.positive, summary.total),
+            "negative": protect_percentage(summary.negative, summary.total)}
 
 
 def _categories(session: Session, breakdown: str, seen: set[str]) -> list[str]:
@@ -107,39 +122,28 @@ def _categories(session: Session, breakdown: str, seen: set[str]) -> list[str]:
     elif breakdown == "provider":
         fixed = [str(pid) for pid in session.scalars(select(Provider.id).order_by(Provider.name))] + [NOT_ANSWERED]
     elif breakdown == "ethnic_group":
-        fixed = [group.code for group in survey.ETHNICITY_QUESTION.groups] + [
-            survey.PREFER_NOT_TO_SAY.code, NOT_ANSWERED]
+        fixed = [group.code for group in survey.ETHNICITY_QUESTION.groups] + [survey.PREFER_NOT_TO_SAY.code, NOT_ANSWERED]
     elif breakdown in EQUALITY_BREAKDOWNS:
         question = next(q for q in survey.EQUALITY_QUESTIONS if q.code == breakdown)
         fixed = list(question.codes) + [NOT_ANSWERED]
-    else:  # quarter and language: the categories present
-        return sorted(seen)
+    else:  # quarter, language and area: the categories present
+        return sorted(seen - {NOT_ANSWERED}) + ([NOT_ANSWERED] if NOT_ANSWERED in seen else [])
     return fixed + sorted(seen - set(fixed))
 
 
-def _quarter_label(month: dt.date) -> str:
-    return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
-
-
-def feedback_figures(session: Session, period: Period) -> FeedbackFigures:
-    """From the monthly tallies (a few thousand rows whatever the number of responses)."""
-    in_period = [FeedbackTally.month <= period.end.date().replace(day=1)]
-    if period.start is not None:
-        in_period.append(FeedbackTally.month >= period.start.date())
-    rows = session.execute(
-        select(FeedbackTally.dimension, FeedbackTally.category, FeedbackTally.answer, func.sum(FeedbackTally.count))
-        .where(*in_period)
-        .group_by(FeedbackTally.dimension, FeedbackTally.category, FeedbackTally.answer)
-    ).all()
+def feedback_figures(session: Session, period: Period) -> dict:
+    in_period = [FeedbackTally.month >= period.start.replace(day=1), FeedbackTally.month <= period.end]
     by: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    for dimension, category, answer, count in rows:
+    for dimension, category, answer, count in session.execute(
+        select(FeedbackTally.dimension, FeedbackTally.category, FeedbackTally.answer, func.sum(FeedbackTally.count))
+        .where(*in_period).group_by(FeedbackTally.dimension, FeedbackTally.category, FeedbackTally.answer)
+    ):
         by[dimension][category][answer] += int(count)
     for month, answer, count in session.execute(
         select(FeedbackTally.month, FeedbackTally.answer, func.sum(FeedbackTally.count))
-        .where(*in_period, FeedbackTally.dimension == "all")
-        .group_by(FeedbackTally.month, FeedbackTally.answer)
+        .where(*in_period, FeedbackTally.dimension == "all").group_by(FeedbackTally.month, FeedbackTally.answer)
     ):
-        by["quarter"][_quarter_label(month)][answer] += int(count)
+        by["quarter"][quarter_code(month)][answer] += int(count)
     totals = by.pop("all", {}).get("all", {})
     # Equality answers are optional: whoever did not answer a question is "not answered".
     for name in EQUALITY_BREAKDOWNS:
@@ -149,158 +153,190 @@ def feedback_figures(session: Session, period: Period) -> FeedbackFigures:
                 answered[fft] += count
         for fft in survey.FFT_CODES:
             by[name][NOT_ANSWERED][fft] = totals.get(fft, 0) - answered.get(fft, 0)
-    figures = FeedbackFigures(overall=_fft_row("all", totals))
-    for name in (*RESPONSE_BREAKDOWNS, *EQUALITY_BREAKDOWNS):
-        counts = by[name]
-        figures.by[name] = [_fft_row(category, counts.get(category, {})) for category in _categories(session, name, set(counts))]
-    figures.outcomes = _outcome_rows({s.code: by[f"outcome:{s.code}"] for s in survey.OUTCOME_STATEMENTS})
-    where = _in_period(FeedbackResponse.submitted_at, period)
-    figures.released_comments = list(
-        session.scalars(
-            select(FeedbackResponse.released_text)
-            .where(where, FeedbackResponse.free_text_status == FreeTextStatus.released)
-            .order_by(FeedbackResponse.submitted_at.desc())
-            .limit(20)
-        )
-    )
-    return figures
+    released = session.scalars(
+        select(FeedbackResponse.released_text)
+        .where(FeedbackResponse.submitted_at >= period.start_time, FeedbackResponse.submitted_at < period.end_time,
+               FeedbackResponse.free_text_status == FreeTextStatus.released)
+        .order_by(FeedbackResponse.submitted_at.desc()).limit(20))
+    return {
+        "overall": _fft_row("all", totals),
+        "by": {name: [_fft_row(category, by[name].get(category, {}))
+                      for category in _categories(session, name, set(by[name]))]
+               for name in (*RESPONSE_BREAKDOWNS, *EQUALITY_BREAKDOWNS)},
+        "outcomes": _outcome_rows({s.code: by[f"outcome:{s.code}"] for s in survey.OUTCOME_STATEMENTS}),
+        "comments": [text for text in released if text],
+    }
 
 
-def _outcome_rows(answers: dict[str, dict[str, dict[str, int]]]) -> list[AgreementRow]:
+def _outcome_rows(answers: dict[str, dict[str, dict[str, int]]]) -> list[dict]:
     rows = []
     for statement in survey.OUTCOME_STATEMENTS:
-        answered = agree = 0
-        for answer, counts in answers[statement.code].items():
-            count = sum(counts.values())
-            if answer in survey.AGREEMENT_CODES:
-                answered += count
-                agree += count if answer in survey.AGREE else 0
-        rows.append(AgreementRow(statement.code, protect_count(answered), protect_percentage(agree, answered)))
+        counts = {answer: sum(by_fft.values()) for answer, by_fft in answers[statement.code].items()
+                  if answer in survey.AGREEMENT_CODES}
+        summary = survey.agreement_summary(counts)
+        rows.append({"statement": statement.code, "answered": protect_count(summary.total),
+                     "agree": protect_percentage(summary.agree, summary.total),
+                     "disagree": protect_percentage(summary.disagree, summary.total)})
     return rows
 
 
-@dataclass
-class ServiceFigures:
-    open_plans: DisclosedCount
-    reviews_overdue: DisclosedPercent
-    level_1_open: DisclosedCount
-    level_1_past_12_months: DisclosedPercent
-    level_1_past_24_months: DisclosedPercent
-    level_1_endings: dict[str, DisclosedPercent]
-    arrangement_mix: dict[str, DisclosedPercent]
-    arrangement_by_quarter: list[tuple[str, dict[str, DisclosedPercent]]]
-    referral_to_support_median_days: float | None
-    referrals_started: DisclosedCount
-    goals_rated: DisclosedCount
-    goal_mean_change: float | None
-    goals_improved_by_3: DisclosedPercent
-    unmet_languages: list[tuple[str, DisclosedCount]]
-    arrangement_requests_by_month: list[tuple[str, DisclosedCount]]
-    arrangement_median_days_to_decision: float | None
+# ---------------------------------------------------------------------------------------------
+# Level 1 endings, waits and fair access (from the records, for the period)
 
 
-def _days_between(start, end, dialect: str):
-    if dialect == "postgresql":
-        return end - start  # date minus date is a whole number of days
-    return cast(func.julianday(end) - func.julianday(start), Integer)
+def _groups(language: str | None, area: str | None, ethnicity: str | None, provider_id: int | None) -> dict[str, str]:
+    """The fair-access group of one person in each breakdown."""
+    if ethnicity is None:
+        ethnic_group = NOT_ANSWERED
+    else:
+        ethnic_group = survey.ETHNIC_GROUP_OF.get(ethnicity, ethnicity)
+    return {"ethnic_group": ethnic_group, "language": language or NOT_ANSWERED, "area": area or NOT_ANSWERED,
+            "provider": str(provider_id) if provider_id else NOT_ANSWERED}
 
 
-def _median_of_histogram(counts: list[tuple[int, int]]) -> float:
-    values = sorted((int(value), int(n)) for value, n in counts)
-    total = sum(n for _, n in values)
-    middle = [(total - 1) // 2, total // 2]  # the one or two middle positions
-    found, seen = [], 0
-    for value, n in values:
-        while middle and middle[0] < seen + n:
-            found.append(value)
-            middle.pop(0)
-        seen += n
-    return sum(found) / 2
+def level_1_endings_raw(session: Session, period: Period) -> list[tuple[ReviewOutcome, dict[str, str]]]:
+    """Each Level 1 ending in the period: a review held in it that moved the person to
+    Level 2, or discharged them while their plan was at Level 1 (a discharge ends the plan,
+    so the plan's level is the level they left from)."""
+    rows = session.execute(
+        select(Review.outcome, Client.preferred_language, Client.area, ClientEthnicity.ethnicity, SupportPlan.provider_id)
+        .join(SupportPlan, SupportPlan.id == Review.plan_id)
+        .join(Client, Client.id == SupportPlan.client_id)
+        .outerjoin(ClientEthnicity, ClientEthnicity.client_id == Client.id)
+        .where(Review.completed_on >= period.start, Review.completed_on <= period.end,
+               or_(Review.outcome == ReviewOutcome.move_to_level_2,
+                   and_(Review.outcome == ReviewOutcome.discharge, SupportPlan.level == 1)))
+    )
+    return [(ReviewOutcome(outcome), _groups(*groups)) for outcome, *groups in rows]
 
 
-def service_figures(session: Session, today: dt.date) -> ServiceFigures:
-    open_plan = SupportPlan.ended_on.is_(None)
-    counts = session.execute(
+def waits_raw(session: Session, period: Period) -> list[tuple[int, dict[str, str]]]:
+    """Days from referral to support starting, for each referral whose support started in
+    the period; the provider is that of the plan that started that day."""
+    plan = select(SupportPlan.client_id, SupportPlan.started_on, func.min(SupportPlan.provider_id).label("provider_id")) \
+        .group_by(SupportPlan.client_id, SupportPlan.started_on).subquery()
+    rows = session.execute(
+        select(Referral.referred_on, Referral.support_started_on, Client.preferred_language, Client.area,
+               ClientEthnicity.ethnicity, plan.c.provider_id)
+        .join(Client, Client.id == Referral.client_id)
+        .outerjoin(ClientEthnicity, ClientEthnicity.client_id == Client.id)
+        .outerjoin(plan, and_(plan.c.client_id == Referral.client_id, plan.c.started_on == Referral.support_started_on))
+        .where(Referral.support_started_on >= period.start, Referral.support_started_on <= period.end)
+    )
+    return [((started - referred).days, _groups(*groups)) for referred, started, *groups in rows]
+
+
+def _endings(outcomes: list[ReviewOutcome]) -> dict:
+    ended = len(outcomes)
+    discharged = sum(outcome == ReviewOutcome.discharge for outcome in outcomes)
+    return {"ended": protect_count(ended), "discharge": protect_percentage(discharged, ended),
+            "move_to_level_2": protect_percentage(ended - discharged, ended)}
+
+
+def _waits(days: list[int]) -> dict:
+    histogram: dict[int, int] = defaultdict(int)
+    for value in days:
+        histogram[value] += 1
+    return {"started": protect_count(len(days)), "median_days": protect_median_of_histogram(histogram.items())}
+
+
+def service_figures(session: Session, period: Period, feedback: dict) -> dict:
+    """Level 1 endings and waits for the period, overall and by fair-access group, with
+    satisfaction beside them where the feedback records the group."""
+    endings = level_1_endings_raw(session, period)
+    waits = waits_raw(session, period)
+    fair_access = {}
+    for name in FAIR_ACCESS_BREAKDOWNS:
+        ended_by: dict[str, list] = defaultdict(list)
+        for outcome, groups in endings:
+            ended_by[groups[name]].append(outcome)
+        waits_by: dict[str, list] = defaultdict(list)
+        for days, groups in waits:
+            waits_by[groups[name]].append(days)
+        satisfaction = {row["category"]: row for row in feedback["by"].get(name, [])}
+        categories = _categories(session, name, set(ended_by) | set(waits_by) | set(satisfaction))
+        fair_access[name] = [
+            {"category": category, **_waits(waits_by.get(category, [])), **_endings(ended_by.get(category, [])),
+             "responses": satisfaction[category]["responses"] if category in satisfaction else None,
+             "positive": satisfaction[category]["positive"] if category in satisfaction else None}
+            for category in categories]
+    return {"level_1_endings": _endings([outcome for outcome, _ in endings]),
+            "waits": _waits([days for days, _ in waits]), "fair_access": fair_access}
+
+
+# ---------------------------------------------------------------------------------------------
+# The service on the release day, and series of closed months and quarters
+
+
+def snapshot_figures(session: Session, day: dt.date) -> dict:
+    """Plans as they stand when the release is made. Drafts are left out: a draft has not
+    been shared with the person, so no support has been agreed on it."""
+    in_force = and_(SupportPlan.ended_on.is_(None), SupportPlan.status != PlanStatus.draft)
+    level_1 = SupportPlan.level == 1
+    total, overdue, level_1_open, past_12, past_24 = (int(value or 0) for value in session.execute(
         select(
             func.count(),
-            func.sum(case((SupportPlan.next_review_due < today, 1), else_=0)),
-            func.sum(case((SupportPlan.level == 1, 1), else_=0)),
-            func.sum(case((and_(SupportPlan.level == 1, SupportPlan.level_1_started_on <= plans.add_months(today, -12)), 1), else_=0)),
-            func.sum(case((and_(SupportPlan.level == 1, SupportPlan.level_1_started_on <= plans.add_months(today, -24)), 1), else_=0)),
-        ).where(open_plan)
-    ).one()
-    total, overdue, level_1, past_12, past_24 = (int(value or 0) for value in counts)
-
-    endings = dict(session.execute(
-        select(Review.outcome, func.count())
-        .join(SupportPlan, SupportPlan.id == Review.plan_id)
-        .where(Review.outcome.in_([ReviewOutcome.discharge, ReviewOutcome.move_to_level_2]),
-               SupportPlan.level_1_started_on.is_not(None),
-               # A discharge ends Level 1 only if the plan was still at Level 1 then.
-               (Review.outcome == ReviewOutcome.move_to_level_2) | (SupportPlan.level == 1))
-        .group_by(Review.outcome)
-    ).all())
-    ended = sum(endings.values())
-
-    mix = dict(session.execute(select(SupportPlan.arrangement, func.count()).where(open_plan).group_by(SupportPlan.arrangement)).all())
-
-    # Days from referral to support as a histogram (a few hundred rows), median taken from it.
-    wait = _days_between(Referral.referred_on, Referral.support_started_on, session.get_bind().dialect.name).label("days")
-    waits = session.execute(
-        select(wait, func.count()).where(Referral.support_started_on.is_not(None)).group_by(wait)
-    ).all()
-    started = sum(n for _, n in waits)
+            func.sum(case((SupportPlan.next_review_due < day, 1), else_=0)),
+            func.sum(case((level_1, 1), else_=0)),
+            func.sum(case((and_(level_1, SupportPlan.level_1_started_on <= plans.add_months(day, -12)), 1), else_=0)),
+            func.sum(case((and_(level_1, SupportPlan.level_1_started_on <= plans.add_months(day, -24)), 1), else_=0)),
+        ).where(in_force)
+    ).one())
+    mix = dict(session.execute(select(SupportPlan.arrangement, func.count()).where(in_force).group_by(SupportPlan.arrangement)).all())
 
     change = Goal.latest_rating - Goal.first_rating
-    progress = session.execute(
+    rated, change_sum, improved = session.execute(
         select(func.count(), func.sum(change), func.sum(case((change >= 3, 1), else_=0))).where(Goal.rating_count >= 2)
     ).one()
-    rated, change_sum, improved = int(progress[0] or 0), float(progress[1] or 0), int(progress[2] or 0)
-
-    median_decision, _decided = choice.median_days_to_decision(session)
-    return ServiceFigures(
-        open_plans=protect_count(total),
-        reviews_overdue=protect_percentage(overdue, total),
-        level_1_open=protect_count(level_1),
-        level_1_past_12_months=protect_percentage(past_12, level_1),
-        level_1_past_24_months=protect_percentage(past_24, level_1),
-        level_1_endings={outcome.value: protect_percentage(endings.get(outcome, 0), ended)
-                         for outcome in (ReviewOutcome.discharge, ReviewOutcome.move_to_level_2)},
-        arrangement_mix={a.value: protect_percentage(mix.get(a, 0), total) for a in Arrangement},
-        arrangement_by_quarter=_arrangement_by_quarter(session, today),
-        referral_to_support_median_days=_median_of_histogram(waits) if started >= 8 else None,
-        referrals_started=protect_count(started),
-        goals_rated=protect_count(rated),
-        goal_mean_change=protect_mean_from_sum(change_sum, rated),
-        goals_improved_by_3=protect_percentage(improved, rated),
-        unmet_languages=[(code, protect_count(n)) for code, n in choice.unmet_language_preferences(session).items()],
-        arrangement_requests_by_month=[(month, protect_count(n)) for month, n in choice.requests_per_month(session).items()][-12:],
-        arrangement_median_days_to_decision=median_decision if _decided >= 8 else None,
-    )
+    rated, change_sum, improved = int(rated or 0), float(change_sum or 0), int(improved or 0)
+    median_decision, decided = choice.median_days_to_decision(session)
+    return {
+        "open_plans": protect_count(total),
+        "reviews_overdue": protect_percentage(overdue, total),
+        "level_1_open": protect_count(level_1_open),
+        "level_1_past_12_months": protect_percentage(past_12, level_1_open),
+        "level_1_past_24_months": protect_percentage(past_24, level_1_open),
+        "arrangement_mix": {a.value: protect_percentage(mix.get(a, 0), total) for a in Arrangement},
+        "goals_rated": protect_count(rated),
+        "goal_mean_change": DisclosedMeasure(protect_mean_from_sum(change_sum, rated)),
+        "goals_improved_by_3": protect_percentage(improved, rated),
+        "arrangement_decided": protect_count(decided),
+        "arrangement_median_days_to_decision": DisclosedMeasure(median_decision if decided >= 8 else None),
+        "unmet_languages": [{"category": code, "requests": protect_count(n)}
+                            for code, n in choice.unmet_language_preferences(session).items()],
+    }
 
 
-def _quarter_ends(today: dt.date, count: int = 8) -> list[tuple[str, dt.date]]:
+def requests_by_month(session: Session, release_day: dt.date, months: int = 12) -> list[dict]:
+    """Requests to change arrangement made in each of the closed months before the release."""
+    per_month = choice.requests_per_month(session)
+    first_of_month = release_day.replace(day=1)
+    codes = [plans.add_months(first_of_month, -back).strftime("%Y-%m") for back in range(months, 0, -1)]
+    return [{"category": code, "requests": protect_count(per_month.get(code, 0))} for code in codes]
+
+
+def quarter_ends(last_end: dt.date, count: int = 8) -> list[tuple[str, dt.date]]:
+    """The last days of `count` calendar quarters, oldest first, the last on `last_end`."""
     ends = []
-    year, quarter = today.year, (today.month - 1) // 3 + 1
-    for _ in range(count):
-        last_month = quarter * 3
-        end = dt.date(year + (last_month // 12), last_month % 12 + 1, 1) - dt.timedelta(days=1)
-        ends.append((f"{year}-Q{quarter}", min(end, today)))
-        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-    return list(reversed(ends))
+    after = last_end + dt.timedelta(days=1)
+    for back in range(count - 1, -1, -1):
+        end = plans.add_months(after, -3 * back) - dt.timedelta(days=1)
+        ends.append((quarter_code(end), end))
+    return ends
 
 
 def _open_at(end: dt.date):
-    return and_(SupportPlan.started_on <= end, (SupportPlan.ended_on.is_(None)) | (SupportPlan.ended_on > end))
+    return and_(SupportPlan.started_on <= end, SupportPlan.status != PlanStatus.draft,
+                (SupportPlan.ended_on.is_(None)) | (SupportPlan.ended_on > end))
 
 
-def _arrangement_by_quarter(session: Session, today: dt.date) -> list[tuple[str, dict[str, DisclosedPercent]]]:
-    """The arrangement in force at each quarter end, for plans open then.
+def arrangement_by_quarter(session: Session, last_end: dt.date) -> list[dict]:
+    """The arrangement in force at each closed quarter's end, for plans open then.
 
     Most plans keep one arrangement throughout, so one scan counts every open plan under its
     current arrangement; the few plans whose arrangement changed are then moved, version by
     version, to the arrangement they had at each quarter end."""
-    quarters = _quarter_ends(today)
+    quarters = quarter_ends(last_end)
     counts: dict[str, dict[str, int]] = {label: defaultdict(int) for label, _ in quarters}
     for arrangement, *open_at in session.execute(
         select(SupportPlan.arrangement, *[func.sum(case((_open_at(end), 1), else_=0)) for _, end in quarters])
@@ -310,7 +346,7 @@ def _arrangement_by_quarter(session: Session, today: dt.date) -> list[tuple[str,
             counts[label][Arrangement(arrangement).value] += int(n or 0)
 
     changed = select(SupportPlanVersion.plan_id).join(SupportPlan, SupportPlan.id == SupportPlanVersion.plan_id).where(
-        SupportPlanVersion.arrangement != SupportPlan.arrangement).distinct().subquery()
+        SupportPlanVersion.arrangement != SupportPlan.arrangement, SupportPlan.status != PlanStatus.draft).distinct().subquery()
     history: dict[int, list] = defaultdict(list)
     plans_changed = {}
     for plan_id, current, started_on, ended_on, created_at, arrangement in session.execute(
@@ -335,5 +371,6 @@ def _arrangement_by_quarter(session: Session, today: dt.date) -> list[tuple[str,
     result = []
     for label, _ in quarters:
         total = sum(counts[label].values())
-        result.append((label, {a.value: protect_percentage(counts[label].get(a.value, 0), total) for a in Arrangement}))
+        result.append({"category": label, "open_plans": protect_count(total),
+                       **{a.value: protect_percentage(counts[label].get(a.value, 0), total) for a in Arrangement}})
     return result
