@@ -3,6 +3,7 @@ downloads safe to open, no identities."""
 import csv
 import datetime as dt
 import io
+import json
 import re
 import uuid
 
@@ -273,3 +274,21 @@ def test_only_commissioners_see_the_figures(client, sign_in):
     sign_in("staff")
     for path in ("/en/insights", "/en/insights/figures.csv", "/en/insights/figures.xlsx", "/en/insights/how-figures-are-made"):
         assert client.get(path).status_code == 403, path
+
+
+def test_release_command_waits_for_the_first_working_day_and_runs_once(app):
+    """Scheduled daily: nothing before the month's first working day, one release on it,
+    nothing the second time; a correction needs a note."""
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["insights-release", "--today", "2027-01-01"])  # New Year's Day
+    assert result.exit_code == 0 and json.loads(result.output) == {"released": None, "due_on": "2027-01-04"}
+    first = runner.invoke(args=["insights-release", "--today", "2027-01-04"])
+    assert json.loads(first.output) == {"released": "2027-01-04", "revision": 0}
+    again = runner.invoke(args=["insights-release", "--today", "2027-01-05"])
+    assert json.loads(again.output) == {"released": None, "revision": None}
+    assert runner.invoke(args=["insights-release", "--today", "2027-01-05", "--correction", " "]).exit_code != 0
+    corrected = runner.invoke(args=["insights-release", "--today", "2027-01-05", "--correction", "Late reviews added."])
+    assert json.loads(corrected.output) == {"released": "2027-01-05", "revision": 1}
+    with app.app_context():
+        latest = releases.latest(db.session)
+        assert (latest.note, [p["end"] for p in latest.periods]) == ("Late reviews added.", ["2026-12-31"] * 3)
