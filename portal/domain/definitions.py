@@ -35,7 +35,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "fft", N_("Friends and Family Test"),
         N_("Feedback responses, and the share who answered \u201cvery good\u201d or \u201cgood\u201d (and \u201cpoor\u201d or "
            "\u201cvery poor\u201d) to \u201cOverall, how was your experience of our service?\u201d. \u201cDon\u2019t know\u201d "
-           "stays in the whole, as the NHS counts it. The lines on the bars are 95 % intervals (Wilson), worked "
+           "stays in the whole, as the NHS counts it. The lines on the bars are 95 per cent intervals (Wilson), worked "
            "out from the rounded numbers."),
         N_("Feedback forms, online or on paper, from people who get support and from carers. Groups come from "
            "the form: level and provider as the person gave them, the form\u2019s language, and the optional "
@@ -59,7 +59,7 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition(
         "level_1_endings", N_("How Level 1 support ended"),
         N_("Every time Level 1 support ended in the period: the share who were discharged and the share who "
-           "moved to Level 2. The council\u2019s aim is that 20 % of people leaving Level 1 are discharged "
+           "moved to Level 2. The council\u2019s aim is that 20 per cent of people leaving Level 1 are discharged "
            "(report 1.1.5); the line on the chart marks it."),
         N_("Annual and early reviews, by the day the review was held: a review that moved someone to Level 2, "
            "or that discharged someone whose plan was at Level 1."),
@@ -111,7 +111,7 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition(
         "arrangement_mix", N_("How support is arranged"),
         N_("The share of open support plans arranged by the council, paid as a direct payment, or a mix. "
-           "Each share is rounded on its own, so they may not add up to 100 %."),
+           "Each share is rounded on its own, so they may not add up to 100 per cent."),
         N_("Support plans: the arrangement of the plan as it stands, and of each version for the end of each "
            "quarter."),
         N_("The day the release was made; and the last day of each of the last eight quarters that have ended."),
