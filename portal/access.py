@@ -7,14 +7,14 @@ forgotten decorator fails closed.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 
 from .db import db, reset_writing, set_writing
-from .models import Account, AccountStatus, CarerScope, Role, utcnow
+from .domain import accounts, two_factor
+from .models import Account, AccountStatus, CarerScope, Role, SignInSession, utcnow
 
 if TYPE_CHECKING:
     from .domain.records import RecordAccess
@@ -25,6 +25,10 @@ SEEN_RESOLUTION_SECONDS = 60
 # The assistant's action server, with a chat's grant token: no session; the view checks the
 # token itself (portal.domain.assistant_grants), so no cookie can ever open it.
 ASSISTANT_GRANT = "assistant_grant"
+# Someone between the password and the second step of signing in (portal.domain.two_factor):
+# only the pages of that step open for them, and they open for nobody else.
+SIGNING_IN = "signing_in"
+SECOND_STEP_TIME = dt.timedelta(minutes=10)
 
 
 def audience(*who: str | Role, carer_scope: CarerScope | None = None) -> Callable:
@@ -64,12 +68,19 @@ def current_account() -> Account | None:
     return g.get("account")
 
 
-def start_session(account: Account) -> None:
-    """A fresh cookie on sign-in (never reuse a pre-sign-in session)."""
+def signing_in() -> SignInSession | None:
+    """The sign-in whose password step passed and whose second step has not (yet)."""
+    return g.get("signing_in")
+
+
+def start_session(token: str, *, next_url: str | None = None) -> None:
+    """A fresh cookie for a new sign-in session (never reuse a pre-sign-in cookie); it
+    holds the session's token and when it was last seen, nothing else of the person."""
     session.clear()
-    session["aid"] = account.id
-    session["tok"] = account.session_token
+    session["sid"] = token
     session["seen"] = int(utcnow().timestamp())
+    if next_url:
+        session["next"] = next_url
     session.permanent = False
 
 
@@ -78,37 +89,42 @@ def end_session() -> None:
 
 
 def _load_account(app: Flask) -> Account | None:
-    account_id, token, seen = session.get("aid"), session.get("tok"), session.get("seen")
-    if not account_id or not token:
-        return None
-    idle = dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
-    now = utcnow()
-    if seen is None or now - dt.datetime.fromtimestamp(seen, dt.UTC) > idle:
-        session.clear()
-        g.session_timed_out = True
+    token, seen = session.get("sid"), session.get("seen")
+    if not token:
         return None
     # A read, even on a POST, so it never waits for SQLite's write lock (portal.db); and it
     # ends at once, whatever it finds: the view's own transaction then begins fresh (a write
     # on SQLite cannot start from an older read snapshot once another writer has committed).
     reading = set_writing(False)
     try:
-        account = db.session.get(Account, account_id)
+        row = accounts.session_for(db.session, token)
         db.session.commit()
     finally:
         reset_writing(reading)
-    if (
-        account is None
-        or account.status != AccountStatus.active
-        or not secrets.compare_digest(account.session_token, token)
-    ):
+    if row is None or row.account.status != AccountStatus.active or not isinstance(seen, int):
         session.clear()
+        return None
+    now = utcnow()
+    ended = None
+    if row.second_factor_at is None:
+        ended = "second_step" if now - row.started_at > SECOND_STEP_TIME else None
+    elif now - dt.datetime.fromtimestamp(seen, dt.UTC) > dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"]):
+        ended = "idle"
+    elif now - row.started_at > dt.timedelta(hours=app.config["SESSION_MAX_HOURS"]):
+        ended = "long"
+    if ended:
+        session.clear()
+        g.session_timed_out = ended
+        return None
+    if row.second_factor_at is None:
+        g.signing_in = row
         return None
     # "Last seen" is rewritten at most once a minute (so the idle sign-out may come up to a
     # minute early): the cookie is then re-signed and sent again once a minute, not with
     # every response.
     if int(now.timestamp()) - seen >= SEEN_RESOLUTION_SECONDS:
         session["seen"] = int(now.timestamp())
-    return account
+    return row.account
 
 
 def init_app(app: Flask) -> None:
@@ -128,10 +144,18 @@ def init_app(app: Flask) -> None:
             abort(403)
         if PUBLIC in allowed or ASSISTANT_GRANT in allowed:
             return None
+        pending = signing_in()
+        if pending is not None:
+            if SIGNING_IN in allowed:
+                return None
+            # Half signed in: nothing but the second step (or setting it up) until it is done.
+            return redirect(url_for("auth.two_factor_code" if two_factor.is_on(pending.account)
+                                    else "auth.two_factor_setup"))
         account = g.account
         if account is None:
-            timed_out = {"timed_out": 1} if g.get("session_timed_out") else {}
-            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?"), **timed_out))
+            ended = g.get("session_timed_out")
+            reason = {"timed_out": "1" if ended == "idle" else "long"} if ended in ("idle", "long") else {}
+            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?"), **reason))
         if ANY_SIGNED_IN in allowed or account.role.value in allowed:
             return None
         abort(403)

@@ -45,6 +45,9 @@ def init_app(app: Flask) -> None:
 
         migrate.upgrade(current_app.config["DATABASE_URL"])
         if if_empty and demo.has_data(db.session):
+            with writing():  # a database made before two-step sign-in: the demo keys still work
+                demo.enrol_two_factor(db.session, secret_key=current_app.config["SECRET_KEY"], now=utcnow())
+                db.session.commit()
             click.echo("demo data already present")
             return
         started = time.perf_counter()
@@ -53,6 +56,7 @@ def init_app(app: Flask) -> None:
                 counts = demo.build_scale(db.engine, clients=scale_clients, seed=seed)
             else:
                 counts = demo.build(db.session, seed=seed, now=utcnow())
+                demo.enrol_two_factor(db.session, secret_key=current_app.config["SECRET_KEY"], now=utcnow())
                 db.session.commit()
         click.echo(f"demo data: {json.dumps(counts)} in {time.perf_counter() - started:.1f} s")
 
@@ -61,13 +65,38 @@ def init_app(app: Flask) -> None:
     def demo_accounts(as_json: bool):
         """The demo sign-ins, one per role."""
         from . import demo
+        from .domain import two_factor
 
         rows = demo.DEMO_ACCOUNTS
         if as_json:
-            click.echo(json.dumps([{"role": r.role, "email": r.email, "password": r.password} for r in rows]))
+            click.echo(json.dumps([{"role": r.role, "email": r.email, "password": r.password,
+                                    "totp_secret": r.totp_secret} for r in rows]))
         else:
+            step = two_factor.step_of(utcnow())
             for r in rows:
-                click.echo(f"{r.role:<13} {r.email:<34} {r.password}")
+                code = f"  code now: {two_factor.code_at(r.totp_secret, step)} (key {r.totp_secret})" if r.totp_secret else ""
+                click.echo(f"{r.role:<13} {r.email:<34} {r.password}{code}")
+
+    @app.cli.command("reset-two-factor")
+    @click.argument("email")
+    def reset_two_factor(email: str):
+        """For someone who lost both their authenticator app and their recovery codes: turns
+        two-step sign-in off and signs them out; staff set it up again at their next sign-in."""
+        from sqlalchemy import select
+
+        from .domain import accounts, audit, two_factor
+        from .models import Account
+
+        with writing():
+            account = db.session.scalar(select(Account).where(Account.email == accounts.normalise_email(email)))
+            if account is None:
+                raise click.ClickException("no account with that email address")
+            two_factor.turn_off(db.session, account)
+            accounts.sign_out_everywhere(db.session, account)
+            audit.record(db.session, actor=None, action="two_factor_reset", now=utcnow(), client_id=account.client_id,
+                         object_type="account", object_id=account.id, route="cli.reset-two-factor")
+            db.session.commit()
+        click.echo("two-step sign-in reset; they set it up again at their next sign-in")
 
     @app.cli.command("send-mail")
     @click.option("--loop", is_flag=True, help="Keep sending every few seconds.")
@@ -106,34 +135,6 @@ def init_app(app: Flask) -> None:
             rows = tally.rebuild(db.session)
             db.session.commit()
         click.echo(json.dumps({"tally_rows": rows}))
-
-    @app.cli.command("insights-release")
-    @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-                  help="Pretend it is this day (YYYY-MM-DD).")
-    @click.option("--correction", metavar="NOTE", default=None,
-                  help="Count this month's release again as a correction; NOTE says what it corrects.")
-    def insights_release(today, correction):
-        """Release the commissioners' figures for the closed periods (run daily: from the
-        first working day of a month it makes that month's release, once)."""
-        import datetime as dt
-
-        from .domain import releases
-
-        now = dt.datetime.combine(today.date(), dt.time(6), dt.UTC) if today else utcnow()
-        if correction is not None and not 0 < len(correction.strip()) <= 2000:
-            raise click.ClickException("a correction needs a note of 1 to 2000 characters saying what it corrects")
-        if correction is None and not releases.is_due(now.date()):
-            first = releases.first_working_day(now.year, now.month)
-            click.echo(json.dumps({"released": None, "due_on": first.isoformat()}))
-            return
-        with writing():
-            try:
-                release = releases.make_release(db.session, now=now, correction_note=correction)
-            except releases.NothingToCorrect as error:
-                raise click.ClickException("this month has no release yet: there is nothing to correct") from error
-            db.session.commit()
-        click.echo(json.dumps({"released": release.released_on.isoformat() if release else None,
-                               "revision": release.revision if release else None}))
 
     @app.cli.command("purge")
     def purge():

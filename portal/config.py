@@ -91,11 +91,17 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
         "SESSION_COOKIE_NAME": "mhisf_session",
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
+        # However active, a sign-in ends after this long (a stolen cookie dies with it).
+        "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 12),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 64 * 1024),
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own idle timeout bounds the token
         "INVITE_VALID_DAYS": 7,
-        "SIGNIN_MAX_FAILURES": _int("SIGNIN_MAX_FAILURES", 5),
-        "SIGNIN_LOCK_MINUTES": _int("SIGNIN_LOCK_MINUTES", 15),
+        # Failed sign-ins (and wrong codes): free attempts per email address and per network
+        # address, then each further one waits longer (30 s, doubling) up to the maximum.
+        "SIGNIN_FREE_FAILURES": _int("SIGNIN_FREE_FAILURES", 5),
+        "SIGNIN_ADDRESS_FREE_FAILURES": _int("SIGNIN_ADDRESS_FREE_FAILURES", 50),
+        "SIGNIN_MAX_WAIT_MINUTES": _int("SIGNIN_MAX_WAIT_MINUTES", 15),
+        "PASSWORD_RESET_MINUTES": _int("PASSWORD_RESET_MINUTES", 60),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_SIGNIN": os.environ.get("RATELIMIT_SIGNIN", "20 per minute"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),

@@ -8,27 +8,31 @@ View-test responses go through the page checker automatically.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gzip
 import os
 import re
 import secrets
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from werkzeug.serving import make_server
 
 from portal import create_app, demo
 from portal.db import db, writing
+from portal.domain import accounts, two_factor
 from portal.migrate import upgrade
-from portal.models import utcnow
+from portal.models import Account, utcnow
 from tests.assistant_servers import assistant_wiring, rasa_model, rasa_server, rasa_venv_rasa  # noqa: F401  (fixtures)
 from tests.pagecheck import page_problems
 
@@ -88,6 +92,7 @@ def database_template(tmp_path_factory):
     app = create_app({"DATABASE_URL": url, "TESTING": True})
     with app.app_context(), writing():
         demo.build(db.session, seed=2022, now=utcnow())
+        demo.enrol_two_factor(db.session, secret_key=app.config["SECRET_KEY"], now=utcnow())
         db.session.commit()
         db.engine.dispose()
     yield url
@@ -172,17 +177,63 @@ def demo_accounts():
     return {account.role: account for account in demo.DEMO_ACCOUNTS}
 
 
+def totp_code(secret: str, last_used_step: int | None) -> tuple[str, int]:
+    """A code the portal will take for `secret`: each works once, so it is for a time step
+    after `last_used_step` (the current one, or the next: the portal allows one step of
+    drift), waiting for the clock when both are spent. Returns the code and its step."""
+    while True:
+        now = two_factor.step_of(utcnow())
+        step = max(now, (last_used_step or 0) + 1)
+        if step <= now + 1:
+            return two_factor.code_at(secret, step), step
+        time.sleep(0.5)
+
+
+def pass_second_step(app, client, email: str, secret: str, prefix: str = "/en"):
+    """The sign-in's second step for a test client that passed the password step."""
+    with app.app_context():
+        last = db.session.scalar(select(Account.totp_last_step).where(Account.email == email))
+        db.session.commit()
+    code, _ = totp_code(secret, last)
+    response = client.post(f"{prefix}/sign-in/code", data={"code": code})
+    assert response.status_code == 302, "the second step of signing in failed"
+    return response
+
+
+def sign_in_client(app, client, role: str, next_path: str = ""):
+    """Sign a test client in as a demo role through the forms (the code too when the role
+    needs one); returns the last response, a redirect to where the person lands."""
+    account = next(a for a in demo.DEMO_ACCOUNTS if a.role == role)
+    response = client.post(f"/en/sign-in{next_path}", data={"email": account.email, "password": account.password})
+    assert response.status_code == 302, f"sign-in as {role} failed"
+    if response.headers["Location"].endswith("/sign-in/code"):
+        response = pass_second_step(app, client, account.email, account.totp_secret)
+    return response
+
+
+def enter_session(client, account_id: int | None) -> None:
+    """Straight into a signed-in session of the account (password and second step passed),
+    or signed out for None: for tests about what people may open, not about signing in."""
+    token = None
+    if account_id is not None:
+        # Inside a test's own app context the requests share its database session: write
+        # and commit in that one, so their reads start after this row exists.
+        with contextlib.nullcontext() if has_app_context() else client.application.app_context():
+            token = accounts.open_session(db.session, db.session.get(Account, account_id), now=utcnow(),
+                                          second_factor_done=True, max_age=dt.timedelta(hours=12))
+            db.session.commit()
+    with client.session_transaction() as session:
+        session.clear()
+        if token is not None:
+            session.update(sid=token, seen=int(utcnow().timestamp()))
+
+
 @pytest.fixture
-def sign_in(client, demo_accounts):
+def sign_in(app, client):
     """sign_in("staff") signs the test client in as that demo role."""
 
-    def _sign_in(role: str, email: str | None = None, password: str | None = None):
-        account = demo_accounts.get(role)
-        response = client.post(
-            "/en/sign-in",
-            data={"email": email or account.email, "password": password or account.password},
-        )
-        assert response.status_code == 302, f"sign-in as {role} failed"
+    def _sign_in(role: str):
+        sign_in_client(app, client, role)
         return client
 
     return _sign_in

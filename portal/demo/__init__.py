@@ -34,7 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Account
-from .accounts import DEMO_ACCOUNTS, DEMO_CARER_SCOPES, DEMO_EMAIL_DOMAIN, DemoAccount
+from .accounts import DEMO_ACCOUNTS, DEMO_CARER_SCOPES, DEMO_EMAIL_DOMAIN, DemoAccount, enrol_two_factor
 from .city import build
 from .feedback import NAMES_IN_TEXT
 from .people import LANGUAGES
@@ -43,7 +43,7 @@ from .scale import build_scale
 
 __all__ = [
     "AREAS", "AREA_TEAM", "DEMO_ACCOUNTS", "DEMO_CARER_SCOPES", "DEMO_EMAIL_DOMAIN", "DemoAccount",
-    "LANGUAGES", "NAMES_IN_TEXT", "TEAMS", "build", "build_scale", "has_data",
+    "LANGUAGES", "NAMES_IN_TEXT", "TEAMS", "build", "build_scale", "enrol_two_factor", "has_data",
 ]
 
 

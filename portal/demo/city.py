@@ -10,7 +10,7 @@ import random
 
 from sqlalchemy.orm import Session
 
-from ..domain import accounts, releases, tally
+from ..domain import accounts, tally
 from ..domain.plans import add_months, months_between
 from ..models import (
     Account,
@@ -19,7 +19,6 @@ from ..models import (
     CarerAccess,
     CarerScope,
     Client,
-    ClientEthnicity,
     EqualityMonitoring,
     FeedbackChannel,
     FeedbackResponse,
@@ -116,7 +115,7 @@ class City:
             password_hash = self.shared_hash
         return Account(
             email=email, display_name=name, password_hash=password_hash, role=role,
-            status=AccountStatus.active, session_token=accounts.new_session_token(),
+            status=AccountStatus.active,
             team=team, client=client, preferred_language=language, created_at=at(created),
         )
 
@@ -402,17 +401,6 @@ class City:
             return FreeTextStatus.withheld, None
         return FreeTextStatus.released, redact("\n".join(t for t in (reason, comments) if t))
 
-    def ethnicity(self) -> None:
-        """The ethnic group clients gave at assessment: most from their heritage, a few chose
-        not to say, a few were not asked (no row)."""
-        rows = []
-        for person in self.people:
-            roll = self.rng.random()
-            if roll < 0.9:
-                rows.append(ClientEthnicity(client_id=person["client"].id, ethnicity=(
-                    person["heritage"].ethnicity if roll < 0.85 else PREFER_NOT)))
-        self.add_all("client_ethnicity", rows)
-
     def _equality(self, person: dict) -> dict:
         rng = self.rng
         answer = {}
@@ -453,9 +441,5 @@ def build(session: Session, *, seed: int, now: dt.datetime) -> dict:
     city.plans()
     session.flush()
     city.feedback()
-    city.ethnicity()
     session.flush()
-    # Commissioners read releases only: the demo has this month's release to show.
-    releases.make_release(session, now=now)
-    city.count("insight_release")
     return dict(sorted(city.counts.items()))

@@ -2,8 +2,20 @@
 from sqlalchemy import event
 
 from .base import Base, utcnow
-from .insights import ClientEthnicity, InsightRelease
-from .people import Account, AccountStatus, CarerAccess, CarerScope, Client, Invitation, Role, Team
+from .people import (
+    Account,
+    AccountStatus,
+    CarerAccess,
+    CarerScope,
+    Client,
+    Invitation,
+    LinkPurpose,
+    RecoveryCode,
+    Role,
+    SignInSession,
+    SignInThrottle,
+    Team,
+)
 from .plans import (
     Arrangement,
     Goal,

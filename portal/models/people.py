@@ -80,11 +80,12 @@ class Account(Base):
     status: Mapped[AccountStatus] = mapped_column(
         str_enum(AccountStatus, "account_status"), default=AccountStatus.invited
     )
-    # Compared on every request; rotating it signs the account out everywhere.
-    session_token: Mapped[str] = mapped_column(String(64))
-    failed_signins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None]
     last_signin_at: Mapped[dt.datetime | None]
+    # Two-step sign-in (TOTP, RFC 6238): the shared secret, encrypted (portal.domain.two_factor);
+    # on once confirmed with a code; the time step of the last code accepted, so none is used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_confirmed_at: Mapped[dt.datetime | None]
+    totp_last_step: Mapped[int | None]
     preferred_language: Mapped[str] = mapped_column(String(16), default="en")
     client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"), unique=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
@@ -116,18 +117,71 @@ class CarerAccess(Base):
         return self.revoked_at is None and scope.value in self.scopes
 
 
+class LinkPurpose(enum.StrEnum):
+    invitation = "invitation"  # set a first password
+    password_reset = "password_reset"  # set a new one, for a forgotten password
+
+
 class Invitation(Base):
-    """A single-use, expiring link that lets an invited person set their password."""
+    """A single-use, expiring link mailed to one account: an invitation to set a first
+    password, or a link to reset a forgotten one. Only the newest works: a newer link, or
+    one that was used, retires every other link of the account."""
 
     __tablename__ = "invitation"
     __table_args__ = (UniqueConstraint("token_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(str_enum(LinkPurpose, "link_purpose"), default=LinkPurpose.invitation)
     token_hash: Mapped[str] = mapped_column(String(64))
     invited_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
+    retired_at: Mapped[dt.datetime | None]
 
     account: Mapped[Account] = relationship(foreign_keys=[account_id])
+
+
+class SignInSession(Base):
+    """One sign-in: the browser's cookie holds its random token, the database only a hash.
+    Checked on every request; deleting the account's rows signs it out everywhere. It lives
+    until signed out, idle too long (the cookie's last-seen time) or past its absolute
+    lifetime from `started_at`. Until `second_factor_at` is set the password step alone
+    has passed, and only the second step's pages open."""
+
+    __tablename__ = "sign_in_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[dt.datetime] = mapped_column(index=True)
+    second_factor_at: Mapped[dt.datetime | None]
+
+    account: Mapped[Account] = relationship()
+
+
+class RecoveryCode(Base):
+    """A single-use code for the second step when the authenticator app is lost; only a
+    hash is kept, and the person sees the codes once."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[dt.datetime | None]
+
+
+class SignInThrottle(Base):
+    """Failed attempts counted against one key (an email address, a network address, an
+    account's second step, reset mails to an address), in the database so every worker
+    and host sees the same count. Past the free attempts each further one makes the next
+    wait longer, up to a limit; the count is forgotten a day after the last attempt."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)  # kind and a hash of the value
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(index=True)
+    blocked_until: Mapped[dt.datetime | None]

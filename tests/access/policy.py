@@ -13,6 +13,10 @@ fails and a person decides which is wrong. The rules:
 - Commissioners see aggregated figures only; admins manage staff and providers; neither
   reads anyone's record.
 - Public pages are for everyone; signed-in pages send anonymous visitors to sign in.
+- Signing in: the second step (the code from the app) is only for someone between their
+  password and that code, never for anyone fully signed in; setting it up is for anyone
+  signed in; only clients and carers may turn it off (staff, commissioners and admins
+  must keep it).
 
 Columns (readers), for pages of one client's record (the demo client's):
   anon          nobody signed in
@@ -49,7 +53,13 @@ chat.chat_message           Y    Y     Y     Y      Y       Y         Y         
 auth.sign_in                Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 auth.signed_out             Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 auth.accept_invitation      Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
+auth.forgotten_password     Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
+auth.reset_link_sent        Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
+auth.reset_password         Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
+auth.two_factor_code        .    .     .     .      .       .         .             .          .      .     .           .    .
 auth.account_home           .    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
+auth.two_factor_setup       .    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
+auth.two_factor_off         .    Y     Y     Y      Y       Y         Y             Y          Y      .     .           .    .
 auth.sign_out               .    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 chat.personal_answer        .    .     .     .      .       .         .             .          .      .     .           .    .
 plans.people_i_support      .    Y     Y     Y      Y       Y         Y             Y          Y      .     .           .    .
@@ -87,8 +97,6 @@ providers.edit              .    .     .     .      .       .         .         
 providers.new               .    .     .     .      .       .         .             .          .      .     .           .    Y
 insights.dashboard          .    .     .     .      .       .         .             .          .      .     .           Y    .
 insights.download           .    .     .     .      .       .         .             .          .      .     .           Y    .
-insights.download_spreadsheet .    .     .     .      .       .         .             .          .      .     .           Y    .
-insights.definitions_page   .    .     .     .      .       .         .             .          .      .     .           Y    .
 """
 
 # What a page shows, by what the reader was granted (the page itself is open to them).

@@ -35,6 +35,7 @@ from portal.models import (
     utcnow,
 )
 from tests.access import policy
+from tests.conftest import enter_session
 
 POLICY = policy.parse()
 SAMPLE_ARGS = {"lang": "en", "slug": "help-in-a-crisis", "token": "not-a-real-token", "topic": "next-review"}
@@ -48,7 +49,7 @@ def _demo_account(session, role: str) -> Account:
 
 def _new_account(session, role: Role, *, team_id: int | None = None) -> Account:
     account = Account(email=f"{role.value}-{secrets.token_hex(4)}@policy.invalid", display_name=f"Policy {role.value}",
-                      role=role, status=AccountStatus.active, session_token=secrets.token_hex(16), team_id=team_id)
+                      role=role, status=AccountStatus.active, team_id=team_id)
     session.add(account)
     session.flush()
     return account
@@ -83,12 +84,10 @@ def _reader(session, name: str, client: Client) -> Account | None:
 
 
 def _sign_in_as(client, account: Account | None) -> None:
-    """Straight into the session: the policy is about what each reader may open, not
-    about signing in (tests/views/test_auth.py), and argon2 is slow."""
-    with client.session_transaction() as session:
-        session.clear()
-        if account is not None:
-            session.update(aid=account.id, tok=account.session_token, seen=int(utcnow().timestamp()))
+    """Straight into a session with both steps of signing in passed: the policy is about
+    what each reader may open, not about signing in (tests/views/test_auth.py), and argon2
+    is slow."""
+    enter_session(client, account.id if account is not None else None)
 
 
 def _request_of(session, client_id: int) -> ArrangementRequest:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.conftest import live_portal
+from tests.conftest import live_portal, totp_code
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,10 +35,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def live_server(database_template, tmp_path_factory):
+def live(database_template, tmp_path_factory):
+    """The live portal: its address and its database (for what a test must read there, like mail)."""
     with live_portal(database_template, tmp_path_factory.mktemp("live"),
-                     {"RASA_URL": "http://127.0.0.1:9", "RASA_TIMEOUT_SECONDS": 0.5}) as live:
-        yield live.base_url
+                     {"RASA_URL": "http://127.0.0.1:9", "RASA_TIMEOUT_SECONDS": 0.5}) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def live_server(live):
+    return live.base_url
 
 
 @pytest.fixture(scope="session")
@@ -158,8 +164,23 @@ def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+# The live server lives for the whole run and a code works once: the time steps used so far.
+_steps_used: dict[str, int] = {}
+
+
+def type_the_code(page, axe_checks, account) -> None:
+    """The second step of signing in: the code from the demo's published key, typed and sent
+    with Enter, with axe on the page it leads to."""
+    code, step = totp_code(account.totp_secret, _steps_used.get(account.totp_secret))
+    _steps_used[account.totp_secret] = step
+    page.focus("#code")
+    page.keyboard.type(code)
+    then_check(page, axe_checks, lambda: page.keyboard.press("Enter"))
+
+
 def sign_in_as(page, visit, axe_checks, base: str, role: str) -> None:
-    """Sign in as a demo role through the form (Enter to submit), with axe on both pages."""
+    """Sign in as a demo role through the form (Enter to submit), and the code for roles that
+    need one, with axe on every page."""
     from portal.demo import DEMO_ACCOUNTS
 
     account = next(a for a in DEMO_ACCOUNTS if a.role == role)
@@ -167,3 +188,5 @@ def sign_in_as(page, visit, axe_checks, base: str, role: str) -> None:
     page.fill("#email", account.email)
     page.fill("#password", account.password)
     then_check(page, axe_checks, lambda: page.keyboard.press("Enter"))
+    if page.url.endswith("/sign-in/code"):
+        type_the_code(page, axe_checks, account)

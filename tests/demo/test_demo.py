@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from portal import demo
 from portal.db import db, writing
 from portal.demo.words import GOALS
-from portal.domain import accounts, choice, plans, risk, survey
+from portal.domain import accounts, choice, plans, risk, survey, two_factor
 from portal.domain.plans import GoalText, PlanText, SupportDetails, add_months, block_end_for, months_between
 from portal.domain.survey import fft_summary
 from portal.models import (
@@ -231,14 +231,19 @@ def test_goals_are_rated_over_time_and_mostly_improve(session):
     assert raters["client"] > raters["staff"] > 0 and raters["carer"] > 0
 
 
-def test_every_demo_role_signs_in_with_its_published_password(session):
+def test_every_demo_role_signs_in_with_its_published_password(session, app):
     now = utcnow()
+    throttle = accounts.Throttle(free=5, max_wait=dt.timedelta(minutes=15))
     for demo_account in demo.DEMO_ACCOUNTS:
-        result = accounts.sign_in(session, email=demo_account.email, password=demo_account.password,
-                                  now=now, max_failures=5, lock_minutes=15)
+        result = accounts.sign_in(session, email=demo_account.email, password=demo_account.password, address="",
+                                  now=now, per_email=throttle, per_address=throttle)
         assert result.account is not None, demo_account.role
         assert result.account.role == Role(demo_account.role)
         assert result.account.status == AccountStatus.active
+        # and with its published two-step key where the role needs the second step
+        secret = two_factor.secret_of(result.account, app.config["SECRET_KEY"])
+        assert secret == demo_account.totp_secret and two_factor.is_on(result.account) == bool(secret)
+        assert two_factor.asks_for_second_step(result.account) == bool(secret)
     client_account = session.scalar(select(Account).where(Account.email == demo.DEMO_ACCOUNTS[0].email))
     staff_account = session.scalar(select(Account).where(Account.email == demo.DEMO_ACCOUNTS[2].email))
     assert client_account.client is not None and client_account.client.email == client_account.email
@@ -253,8 +258,9 @@ def test_other_accounts_share_one_hash_and_cannot_use_a_demo_password(session):
     ).all()
     assert len({a.password_hash for a in others}) == 1
     assert all(a.email.endswith("@" + demo.DEMO_EMAIL_DOMAIN) for a in others)
-    assert accounts.sign_in(session, email=others[0].email, password=demo.DEMO_ACCOUNTS[1].password,
-                            now=utcnow(), max_failures=5, lock_minutes=15).account is None
+    throttle = accounts.Throttle(free=5, max_wait=dt.timedelta(minutes=15))
+    assert accounts.sign_in(session, email=others[0].email, password=demo.DEMO_ACCOUNTS[1].password, address="",
+                            now=utcnow(), per_email=throttle, per_address=throttle).account is None
 
 
 def test_demo_carer_scopes(session):
@@ -443,8 +449,7 @@ GOAL_WORDS = {description: (steps, who) for description, steps, who, _levels in 
 def _snapshot_keys_of_a_saved_plan(session: Session) -> set[str]:
     """The keys of a goal in the snapshot plans.py writes when staff save a plan (flushed only)."""
     team = session.scalars(select(Team).order_by(Team.id)).first()
-    staff = Account(email="snapshot.staff@example.org", display_name="Staff", role=Role.staff,
-                    session_token="x" * 32, team_id=team.id)
+    staff = Account(email="snapshot.staff@example.org", display_name="Staff", role=Role.staff, team_id=team.id)
     client = Client(given_name="Snap", family_name="Shot", team_id=team.id)
     session.add_all([staff, client])
     session.flush()

@@ -17,6 +17,7 @@ from portal.models import (
     SupportPlanVersion,
     utcnow,
 )
+from tests.conftest import sign_in_client
 
 
 @pytest.fixture
@@ -143,7 +144,7 @@ def test_staff_decide_and_an_agreed_request_becomes_a_new_plan_version(app, sign
         versions_before = len(db.session.scalar(select(SupportPlan).where(SupportPlan.client_id == demo_client_id,
                                                                           SupportPlan.ended_on.is_(None))).versions)
     staff = app.test_client()
-    staff.post("/en/sign-in", data={"email": demo_accounts["staff"].email, "password": demo_accounts["staff"].password})
+    sign_in_client(app, staff, "staff")
     queue = staff.get("/en/staff/arrangement-requests").get_data(as_text=True)
     assert reference in queue
     url = f"/en/staff/arrangement-requests/{reference}"

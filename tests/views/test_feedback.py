@@ -19,6 +19,7 @@ from portal.models import (
     utcnow,
 )
 from portal.models.base import Base, UTCDateTime
+from tests.conftest import enter_session
 
 
 def _key(html):
@@ -118,16 +119,15 @@ def test_a_signed_in_clients_risky_feedback_alerts_their_own_team_only(app, clie
             select(Account.id).where(Account.client_id == client_id))).client.team_id
         assert alert.client_id == client_id and alert.team_id == own_team and "from_others" in alert.kinds
         other = Account(email="other-team@example.invalid", display_name="Other team", role="staff", status="active",
-                        session_token="x" * 32, team_id=db.session.scalar(
+                        team_id=db.session.scalar(
                             select(func.min(Account.team_id)).where(Account.team_id != own_team)))
         db.session.add(other)
         db.session.commit()
-        other_id, token = other.id, other.session_token
+        other_id = other.id
     client.post("/en/sign-out", data={})
     sign_in("staff")
     assert "my carer hits me" in client.get("/en/staff/safeguarding-alerts").get_data(as_text=True)
-    with client.session_transaction() as session:
-        session.update(aid=other_id, tok=token)
+    enter_session(client, other_id)
     assert "my carer hits me" not in client.get("/en/staff/safeguarding-alerts").get_data(as_text=True)
     assert client.post("/en/staff/safeguarding-alerts", data={"alert_id": alert.id}).status_code == 404
 

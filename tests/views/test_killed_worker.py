@@ -39,9 +39,10 @@ from pathlib import Path
 import pytest
 import requests
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from portal.db import make_engine, writing
-from portal.demo import DEMO_ACCOUNTS
+from portal.demo import DEMO_ACCOUNTS, enrol_two_factor
 from portal.domain import tally
 from portal.models import (
     AuditEvent,
@@ -53,7 +54,9 @@ from portal.models import (
     GoalStatus,
     SupportPlan,
     SupportPlanVersion,
+    utcnow,
 )
+from tests.conftest import totp_code
 from tests.processes import free_port, stop_process_group
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,6 +175,11 @@ def server(database_url, tmp_path):
     points = tmp_path / "points"
     points.mkdir()
     log = tmp_path / "gunicorn.log"
+    engine = make_engine(database_url)
+    with Session(engine) as session:  # the demo's two-step keys, encrypted with this server's key
+        enrol_two_factor(session, secret_key="killed-worker-test-secret", now=utcnow())
+        session.commit()
+    engine.dispose()
     env = {**os.environ, "DATABASE_URL": database_url, "KILL_POINTS": str(points),
            "SECRET_KEY": "killed-worker-test-secret", "RATELIMIT_ENABLED": "false", "SESSION_COOKIE_SECURE": "false",
            "LOG_LEVEL": "WARNING", "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
@@ -204,6 +212,12 @@ class Person:
                                                                "password": account.password},
                                    allow_redirects=False, timeout=30)
         assert signed_in.status_code == 302, "sign-in failed"
+        if signed_in.headers["Location"].endswith("/sign-in/code"):  # staff: the second step
+            token = _csrf(self.http.get(f"{base}/en/sign-in/code", timeout=30).text)
+            code, _step = totp_code(account.totp_secret, None)
+            signed_in = self.http.post(f"{base}/en/sign-in/code", data={"csrf_token": token, "code": code},
+                                       allow_redirects=False, timeout=30)
+            assert signed_in.status_code == 302, "second step failed"
         self.token = _csrf(self.http.get(f"{base}/en/account", timeout=30).text)
 
     def post(self, path: str, data: dict) -> int:

@@ -13,6 +13,7 @@ from portal.content import page_slugs
 from portal.db import db
 from portal.i18n import LANGUAGES
 from portal.models import Account
+from tests.conftest import sign_in_client
 
 CODES = list(LANGUAGES)
 RTL = {"ar", "ur"}
@@ -147,7 +148,7 @@ def test_staff_and_commissioner_pages_in_each_language(app, demo_accounts, code)
     }
     for role, paths in pages.items():
         browser = app.test_client()
-        browser.post("/en/sign-in", data={"email": demo_accounts[role].email, "password": demo_accounts[role].password})
+        sign_in_client(app, browser, role)
         for path in paths:
             html = _html(browser.get(f"/{code}/{path}"))
             assert _root_attributes(html) == (code, "rtl" if code in RTL else "ltr"), path

@@ -18,6 +18,7 @@ from portal.models import (
     SafeguardingAlert,
     utcnow,
 )
+from tests.conftest import sign_in_client
 
 RTL_TEXT = "أريد أن أطبخ وجبة ساخنة"  # unicode, right to left
 
@@ -337,7 +338,7 @@ def test_two_workers_editing_the_same_plan_the_second_is_told_and_keeps_their_wo
     ids = _ids(app, demo_accounts)
     first, second = app.test_client(), app.test_client()
     for worker in (first, second):
-        worker.post("/en/sign-in", data={"email": demo_accounts["staff"].email, "password": demo_accounts["staff"].password})
+        sign_in_client(app, worker, "staff")
     url = f"/en/staff/clients/{ids['client']}/plan"
     pages = [_text(w.get(url)) for w in (first, second)]
     lock = re.search(r'name="lock_version" type="hidden" value="(\d+)"', pages[0]).group(1)

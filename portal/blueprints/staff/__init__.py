@@ -10,16 +10,28 @@ from ...access import audience, current_account
 from ...db import db
 from ...domain import accounts, audit, plans
 from ...domain.plans import GoalText, PlanRuleError, PlanText, SupportDetails
-from ...models import Account, Arrangement, Client, Provider, ReviewOutcome, Role, SupportLocation, utcnow
+from ...models import (
+    Account,
+    AccountStatus,
+    Arrangement,
+    Client,
+    Provider,
+    ReviewOutcome,
+    Role,
+    SupportLocation,
+    Team,
+    utcnow,
+)
 from ..common import client_record
 from ..plans.forms import rule_message
 from .forms import InviteForm, PlanForm, RecordReviewForm, ScheduleReviewForm
 
 bp = Blueprint("staff", __name__)
 
-# Least privilege: only administrators create administrators.
+# Least privilege: staff invite the people they support; only administrators create the
+# accounts that see many people's records or the figures (staff, commissioners, admins).
 INVITABLE = {
-    Role.staff: ["client", "carer", "staff", "commissioner"],
+    Role.staff: ["client", "carer"],
     Role.admin: ["client", "carer", "staff", "commissioner", "admin"],
 }
 
@@ -28,27 +40,42 @@ INVITABLE = {
 @audience(Role.staff, Role.admin)
 def invite():
     inviter = current_account()
-    form = InviteForm(INVITABLE[inviter.role])
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all() if inviter.role == Role.admin else None
+    form = InviteForm(INVITABLE[inviter.role], teams=teams)
     g.personal = True
     if form.validate_on_submit():
         email = accounts.normalise_email(form.email.data)
-        if db.session.scalar(select(Account).where(Account.email == email, Account.status != "invited")):
+        earlier = db.session.scalar(select(Account).where(Account.email == email))
+        if earlier is not None and earlier.status != AccountStatus.invited:
             form.email.errors = [_("There is already an account with this email address")]
+        elif earlier is not None and earlier.role.value != form.role.data:
+            form.role.errors = [_("This email address was invited before as another kind of account. "
+                                  "Choose the same kind again to send a new invitation")]
         else:
-            _send_invitation(inviter, form, email)
-            db.session.commit()
-            return render_template("staff/invite_sent.html", email=email)
+            try:
+                _send_invitation(inviter, form, email, earlier)
+            except accounts.AccountAlreadyActive:  # it became active a moment ago
+                db.session.rollback()
+                form.email.errors = [_("There is already an account with this email address")]
+            else:
+                db.session.commit()
+                return render_template("staff/invite_sent.html", email=email)
     return render_template("staff/invite.html", form=form)
 
 
-def _send_invitation(inviter: Account, form: InviteForm, email: str) -> None:
+def _send_invitation(inviter: Account, form: InviteForm, email: str, earlier: Account | None) -> None:
+    """Invite, or invite again: a second invitation to someone who has not yet accepted the
+    first reuses their account and client record (and retires the first link)."""
     now = utcnow()
     role = Role(form.role.data)
-    client = None
-    if role == Role.client:
+    team = inviter.team
+    if inviter.role == Role.admin:
+        team = db.session.get(Team, int(form.team.data)) if (form.team.data or "").isdigit() else None
+    client = earlier.client if earlier is not None else None
+    if role == Role.client and earlier is None:
         client = Client(
             given_name=form.given_name.data.strip(), family_name=form.family_name.data.strip(),
-            email=email, team_id=inviter.team_id, preferred_language=g.lang,
+            email=email, team=team, preferred_language=g.lang,
         )
         db.session.add(client)
     created = accounts.invite(
@@ -61,7 +88,7 @@ def _send_invitation(inviter: Account, form: InviteForm, email: str) -> None:
         now=now,
         valid_days=current_app.config["INVITE_VALID_DAYS"],
         client=client,
-        team=inviter.team if role in (Role.staff, Role.client) else None,
+        team=team if role in (Role.staff, Role.client) else None,
         preferred_language=g.lang,
     )
     mail.send(db.session, "invitation", to=email, language=created.account.preferred_language, now=now,

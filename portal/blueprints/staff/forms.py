@@ -58,9 +58,24 @@ class InviteForm(PortalForm):
         ],
     )
 
-    def __init__(self, roles: list[str], *args, **kwargs):
+    team = SelectField(_l("Team (for care staff and clients)"), widget=Select(), default="")
+
+    # Who works in (or is supported by) a team: an administrator chooses it; staff invite
+    # into their own team.
+    NEEDS_TEAM = ("client", "staff")
+
+    def __init__(self, roles: list[str], *args, teams=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = [SelectChoice(role, ROLE_LABELS[role]) for role in roles]
+        if teams is None:
+            delattr(self, "team")
+        else:
+            self.team.choices = [SelectChoice("", _l("Choose a team"))] + [
+                SelectChoice(str(team.id), team.name) for team in teams]
+
+    def validate_team(self, field):
+        if self.role.data in self.NEEDS_TEAM and not field.data:
+            raise ValidationError(_l("Choose the team they work in or get support from"))
 
 
 # -- Writing a plan with the client, and reviews ------------------------------------------
