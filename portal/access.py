@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 
-from .db import db, reset_writing, set_writing
+from .db import db, reset_writing, set_writing, writing
 from .domain import accounts, two_factor
 from .models import Account, AccountStatus, CarerScope, Role, SignInSession, utcnow
 
@@ -88,6 +88,22 @@ def end_session() -> None:
     session.clear()
 
 
+def stay_signed_in() -> None:
+    session["seen"] = int(utcnow().timestamp())
+
+
+def seconds_left() -> dict[str, int] | None:
+    """For the timeout warning: seconds until the idle sign-out and until the sign-in's
+    absolute end, whichever the page may meet first."""
+    row = g.get("sign_in_session")
+    if row is None:
+        return None
+    config, now = current_app.config, utcnow()
+    idle = session["seen"] + config["SESSION_IDLE_MINUTES"] * 60 - int(now.timestamp())
+    absolute = row.started_at + dt.timedelta(hours=config["SESSION_MAX_HOURS"]) - now
+    return {"idle": max(idle, 0), "absolute": max(int(absolute.total_seconds()), 0)}
+
+
 def _load_account(app: Flask) -> Account | None:
     token, seen = session.get("sid"), session.get("seen")
     if not token:
@@ -114,7 +130,7 @@ def _load_account(app: Flask) -> Account | None:
         ended = "long"
     if ended:
         session.clear()
-        g.session_timed_out = ended
+        g.session_timed_out, g.ended_session = ended, row
         return None
     if row.second_factor_at is None:
         g.signing_in = row
@@ -124,10 +140,32 @@ def _load_account(app: Flask) -> Account | None:
     # every response.
     if int(now.timestamp()) - seen >= SEEN_RESOLUTION_SECONDS:
         session["seen"] = int(now.timestamp())
+    g.sign_in_session = row
     return row.account
 
 
+def _keep_what_was_posted() -> bool:
+    """A form sent just after the session ended: keep what was typed for after sign-in
+    (the CSRF check has passed, so it came from this person's own page). Never passwords
+    or codes, never the sign-in pages' own forms."""
+    row = g.get("ended_session")
+    if row is None or g.session_timed_out not in ("idle", "long") or request.method != "POST":
+        return False
+    if (request.blueprint or "") == "auth":
+        return False
+    fields = [(name, value) for name, value in request.form.items(multi=True)
+              if name != "csrf_token" and "password" not in name and name != "code"]
+    if not any(value.strip() for _, value in fields):
+        return False
+    with writing():
+        accounts.keep_answers(db.session, row.account, path=request.full_path.rstrip("?"), fields=fields, now=utcnow())
+        db.session.commit()
+    return True
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["session_seconds_left"] = seconds_left
+
     @app.before_request
     def _check_audience():
         endpoint = request.endpoint
@@ -155,7 +193,8 @@ def init_app(app: Flask) -> None:
         if account is None:
             ended = g.get("session_timed_out")
             reason = {"timed_out": "1" if ended == "idle" else "long"} if ended in ("idle", "long") else {}
-            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?"), **reason))
+            kept = {"kept": 1} if _keep_what_was_posted() else {}
+            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?"), **reason, **kept))
         if ANY_SIGNED_IN in allowed or account.role.value in allowed:
             return None
         abort(403)

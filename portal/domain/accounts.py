@@ -27,6 +27,7 @@ from ..models import (
     AccountStatus,
     AssistantGrant,
     Client,
+    FormDraft,
     Invitation,
     LinkPurpose,
     Role,
@@ -456,3 +457,28 @@ def sign_out_everywhere(session: Session, account: Account) -> None:
 def disable(session: Session, account: Account) -> None:
     account.status = AccountStatus.disabled
     sign_out_everywhere(session, account)
+
+
+# -- Answers kept when a session ended before a form was sent -------------------------------
+
+KEPT_ANSWERS = "kept_answers"
+KEEP_ANSWERS_FOR = dt.timedelta(days=1)
+
+
+def keep_answers(session: Session, account: Account, *, path: str, fields: list[tuple[str, str]], now: dt.datetime) -> None:
+    """Keep what someone posted after their session had ended (server-side, never in the
+    cookie), to offer it back after they sign in. One set per account: the latest."""
+    draft = session.scalar(select(FormDraft).where(FormDraft.account_id == account.id, FormDraft.kind == KEPT_ANSWERS))
+    if draft is None:
+        draft = FormDraft(account_id=account.id, kind=KEPT_ANSWERS, submission_key=secrets.token_hex(16))
+        session.add(draft)
+    draft.answers = {"path": path, "fields": [[name, value] for name, value in fields]}
+    draft.updated_at = now
+    session.flush()
+
+
+def kept_answers(session: Session, account: Account, now: dt.datetime) -> FormDraft | None:
+    draft = session.scalar(select(FormDraft).where(FormDraft.account_id == account.id, FormDraft.kind == KEPT_ANSWERS))
+    if draft is None or draft.updated_at < now - KEEP_ANSWERS_FOR:
+        return None
+    return draft

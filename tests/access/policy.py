@@ -60,6 +60,8 @@ auth.two_factor_code        .    .     .     .      .       .         .         
 auth.account_home           .    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 auth.two_factor_setup       .    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 auth.two_factor_off         .    Y     Y     Y      Y       Y         Y             Y          Y      .     .           .    .
+auth.keep_alive             .    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
+auth.kept_answers           .    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 auth.sign_out               .    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 chat.personal_answer        .    .     .     .      .       .         .             .          .      .     .           .    .
 plans.people_i_support      .    Y     Y     Y      Y       Y         Y             Y          Y      .     .           .    .

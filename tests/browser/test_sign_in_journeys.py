@@ -1,7 +1,9 @@
-"""Signing in on a phone with the second step, and resetting a forgotten password from the
-mail: axe on every page, keyboard where people type."""
+"""Signing in on a phone with the second step, resetting a forgotten password from the mail,
+and the warning before the idle sign-out: axe on every page, keyboard where people type."""
+import datetime as dt
 import re
 
+from playwright.sync_api import expect
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -90,6 +92,33 @@ def test_a_forgotten_password_is_reset_from_the_mail_on_a_phone(phone, live, vis
     phone.fill("#password", "moss on the old stone bridge")
     then_check(phone, axe_checks, lambda: phone.keyboard.press("Enter"))
     assert phone.url.endswith("/en/people-i-support")
+
+
+def test_the_warning_before_the_idle_sign_out_keeps_the_session(phone, live_server, visit, axe_checks):
+    """A couple of minutes before the 30-minute sign-out a dialog says how long is left and
+    offers to stay signed in; the clock is moved on rather than waited for."""
+    phone.clock.install()
+    visit(phone, f"{live_server}/en/sign-in")
+    client = next(account for account in DEMO_ACCOUNTS if account.role == "client")
+    phone.fill("#email", client.email)
+    phone.fill("#password", client.password)
+    then_check(phone, axe_checks, lambda: phone.keyboard.press("Enter"))
+    dialog = phone.locator("[data-app-timeout]")
+    assert not dialog.is_visible()
+    phone.clock.run_for(int(dt.timedelta(minutes=28, seconds=10).total_seconds() * 1000))
+    assert dialog.is_visible()
+    assert phone.evaluate("document.activeElement.textContent.trim()") == "Stay signed in"
+    assert "We will sign you out in 1 minute" in dialog.inner_text()
+    axe_checks.check(phone)
+    with phone.expect_response(lambda response: response.url.endswith("/session/stay-signed-in")) as answer:
+        phone.get_by_role("button", name="Stay signed in").click()
+    assert answer.value.status == 200
+    expect(dialog).to_be_hidden()
+    phone.clock.run_for(60_000)
+    expect(dialog).to_be_hidden()
+    # The session really was kept: the next page is still signed in.
+    visit(phone, f"{live_server}/en/account")
+    assert phone.locator("h1").inner_text() == "Your account"
 
 
 def test_staff_cannot_do_anything_but_set_up_the_second_step_first(phone, live, visit, axe_checks):

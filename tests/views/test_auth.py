@@ -1,5 +1,5 @@
 """Signing in and out, invitations end to end (through a real SMTP server), sessions, the
-throttle, inviting."""
+throttle, inviting, and what is kept when a session ends mid-form."""
 import datetime as dt
 import re
 
@@ -8,8 +8,8 @@ from sqlalchemy import func, select, update
 
 from portal.cli import smtp_settings
 from portal.db import db
-from portal.domain import accounts, outbox
-from portal.models import Account, AuditEvent, Client, Role, SignInSession, Team, utcnow
+from portal.domain import accounts, outbox, plans
+from portal.models import Account, AuditEvent, Client, GoalRating, Role, SignInSession, Team, utcnow
 from tests.conftest import sign_in_client
 
 
@@ -166,6 +166,73 @@ def test_a_session_ends_after_its_absolute_lifetime_however_busy(app, client, si
     response = client.get("/en/account")
     assert response.status_code == 302 and "timed_out=long" in response.headers["Location"]
     assert "signed in for 12 hours" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_staying_signed_in_refreshes_the_session(app, client, sign_in):
+    sign_in("client")
+    stale = int((utcnow() - dt.timedelta(minutes=25)).timestamp())
+    with client.session_transaction() as session:
+        session["seen"] = stale
+    response = client.post("/en/session/stay-signed-in", data={}, headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.json == {"idle_seconds": app.config["SESSION_IDLE_MINUTES"] * 60}
+    with client.session_transaction() as session:
+        assert session["seen"] > stale
+    # Without JavaScript, the same button is a form that comes back to the page.
+    back = client.post("/en/session/stay-signed-in", data={"next": "/en/account"})
+    assert back.status_code == 302 and back.headers["Location"] == "/en/account"
+
+
+def test_signed_in_pages_carry_the_timeout_warning_and_others_do_not(app, client, sign_in):
+    assert "data-app-timeout" not in client.get("/en/").get_data(as_text=True)
+    sign_in("client")
+    html = client.get("/en/account").get_data(as_text=True)
+    assert "data-app-timeout" in html and "session-timeout.mjs" in html
+    idle = int(re.search(r'data-idle-seconds="(\d+)"', html).group(1))
+    assert app.config["SESSION_IDLE_MINUTES"] * 60 - 61 <= idle <= app.config["SESSION_IDLE_MINUTES"] * 60
+    assert 'data-absolute-seconds="' in html and "Stay signed in" in html
+
+
+def test_what_was_typed_when_the_session_ended_is_kept_and_sent_after_signing_in(app, client, sign_in, demo_accounts):
+    sign_in("client")
+    with app.app_context():
+        account = db.session.scalar(select(Account).where(Account.email == demo_accounts["client"].email))
+        goal = plans.active_goals(plans.current_plan(db.session, account.client_id))[0]
+        rate = f"/en/clients/{account.client_id}/goals/{goal.id}/rate"
+    client.get(rate)
+    with client.session_transaction() as session:
+        session["seen"] = int((utcnow() - dt.timedelta(minutes=45)).timestamp())
+    words = "I went to the shop on my own twice this week"
+    ended = client.post(rate, data={"rating": "7", "note": words})
+    assert ended.status_code == 302 and "kept=1" in ended.headers["Location"]
+    sign_in_page = client.get(ended.headers["Location"]).get_data(as_text=True)
+    assert "We kept what you typed" in sign_in_page
+    landing = sign_in_client(app, client, "client")
+    assert landing.headers["Location"] == "/en/kept-answers"
+    kept = client.get("/en/kept-answers").get_data(as_text=True)
+    assert words in kept and "csrf_token" in kept
+    sent = client.post("/en/kept-answers", data={"kept": "send", "rating": "7", "note": words})
+    assert sent.status_code == 307 and sent.headers["Location"] == rate
+    assert client.post(rate, data={"kept": "send", "rating": "7", "note": words}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(GoalRating.note).where(GoalRating.goal_id == goal.id)
+                                 .order_by(GoalRating.id.desc()).limit(1)) == words
+    assert client.get("/en/kept-answers").headers["Location"].endswith("/support"), "kept once, then gone"
+
+
+def test_kept_answers_are_for_their_owner_only(app, client, sign_in, demo_accounts):
+    sign_in("client")
+    with client.session_transaction() as session:
+        session["seen"] = int((utcnow() - dt.timedelta(minutes=45)).timestamp())
+    with app.app_context():
+        account = db.session.scalar(select(Account).where(Account.email == demo_accounts["client"].email))
+    client.post(f"/en/clients/{account.client_id}/feedback", data={"fft_reason": "words of the client"})
+    other = app.test_client()
+    sign_in_client(app, other, "carer")
+    assert other.get("/en/kept-answers").status_code == 302
+    # A post with no session at all keeps nothing.
+    stranger = app.test_client()
+    response = stranger.post(f"/en/clients/{account.client_id}/feedback", data={"fft_reason": "x y"})
+    assert response.status_code == 302 and "kept" not in response.headers["Location"]
 
 
 def test_missing_csrf_token_gets_a_friendly_page(client, demo_accounts):

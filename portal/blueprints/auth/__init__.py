@@ -1,5 +1,5 @@
 """Sign in (password, then a code for those who need one), sign out, accept an invitation,
-reset a forgotten password, two-step sign-in, and "Your account"."""
+reset a forgotten password, two-step sign-in, staying signed in, and "Your account"."""
 from __future__ import annotations
 
 import datetime as dt
@@ -22,6 +22,7 @@ from ...access import (
     end_session,
     signing_in,
     start_session,
+    stay_signed_in,
 )
 from ...db import db, writing
 from ...domain import accounts, audit, two_factor
@@ -113,6 +114,9 @@ def _password_problem(password: str, account: Account) -> str | None:
 
 
 def _after_sign_in(account: Account, target: str | None) -> str:
+    """Answers kept when the last session ended mid-form come first; then where they were going."""
+    if accounts.kept_answers(db.session, account, utcnow()) is not None:
+        return url_for("auth.kept_answers")
     return safe_next(target) or landing_url(account)
 
 
@@ -151,7 +155,7 @@ def sign_in():
         db.session.commit()  # keep the failure count
     form.password.data = ""  # never echo a password back
     return render_template("auth/sign_in.html", form=form, timed_out=request.args.get("timed_out"),
-                           password_reset=request.args.get("reset") == "1")
+                           kept=request.args.get("kept") == "1", password_reset=request.args.get("reset") == "1")
 
 
 @bp.post("/sign-out")
@@ -435,6 +439,42 @@ def two_factor_off():
             return redirect(url_for("auth.account_home"))
         form.code.errors = [problem]
     return render_template("auth/two_factor_off.html", form=form)
+
+
+# -- Staying signed in, and answers kept when a session ended ------------------------------
+
+
+@bp.post("/session/stay-signed-in")
+@audience(ANY_SIGNED_IN)
+def keep_alive():
+    """The timeout warning's "Stay signed in": any request would do; this one says how long."""
+    stay_signed_in()
+    if request.accept_mimetypes.best == "application/json":
+        return {"idle_seconds": current_app.config["SESSION_IDLE_MINUTES"] * 60}
+    return redirect(safe_next(request.form.get("next")) or url_for("auth.account_home"))
+
+
+@bp.route("/kept-answers", methods=["GET", "POST"])
+@audience(ANY_SIGNED_IN)
+def kept_answers():
+    """What someone typed in a form sent just after their session ended, kept on the server
+    for them alone: they see it and send it on (the browser posts it again to the form's
+    own address, with this session's CSRF token), or let it go."""
+    account = current_account()
+    g.personal = True
+    draft = accounts.kept_answers(db.session, account, utcnow())
+    path = safe_next(draft.answers.get("path")) if draft is not None else None
+    if draft is None or path is None:
+        return redirect(landing_url(account))
+    fields = [(name, value) for name, value in draft.answers.get("fields", []) if name != "kept"]
+    if request.method == "POST":
+        db.session.delete(draft)
+        db.session.commit()
+        if request.form.get("kept") == "send":
+            return redirect(path, code=307)  # 307: the browser posts the same fields again, to the form
+        return redirect(landing_url(account))
+    return render_template("auth/kept_answers.html", fields=fields,
+                           written=[value for _, value in fields if " " in value.strip() or len(value) > 40])
 
 
 @bp.get("/account")
