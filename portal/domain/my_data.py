@@ -10,7 +10,16 @@ import enum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Account, ArrangementRequest, AuditEvent, CarerAccess, Client, Referral, SupportPlan
+from ..models import (
+    Account,
+    ArrangementRequest,
+    AuditEvent,
+    CarerAccess,
+    Client,
+    ClientEthnicity,
+    Referral,
+    SupportPlan,
+)
 
 
 def _plain(value):
@@ -36,8 +45,9 @@ def export_client(session: Session, client: Client) -> dict:
     account_names = dict(session.execute(
         select(Account.id, Account.display_name).where(Account.id.in_(named))).all()) if named else {}
     return {
-        "about_you": _row(client, "given_name", "family_name", "preferred_language", "email", "phone", "address",
-                          "area", "date_of_birth", "section_117_aftercare"),
+        "about_you": {**_row(client, "given_name", "family_name", "preferred_language", "email", "phone", "address",
+                             "area", "date_of_birth", "section_117_aftercare"),
+                      "ethnicity": ethnicity.ethnicity if (ethnicity := session.get(ClientEthnicity, client.id)) else None},
         "support_plans": [
             {
                 **_row(plan, "level", "status", "arrangement", "block_start", "block_end", "next_review_due",

@@ -36,3 +36,16 @@ def test_the_export_names_who_wrote_cares_and_looked_reading_only_their_names(se
     mentioned = len((writers | {carer.display_name} | lookers) - {None})
     accounts = len(session.scalars(select(Account.id)).all())
     assert name_lookups == [mentioned] and mentioned < accounts
+
+
+def test_the_export_holds_the_ethnic_group_given_at_assessment(session, demo_accounts):
+    from sqlalchemy import select
+
+    from portal.domain import my_data
+    from portal.models import Account, ClientEthnicity
+
+    account = session.scalar(select(Account).where(Account.email == demo_accounts["client"].email))
+    recorded = session.get(ClientEthnicity, account.client_id)
+    assert my_data.export_client(session, account.client)["about_you"]["ethnicity"] == (recorded.ethnicity if recorded else None)
+    session.merge(ClientEthnicity(client_id=account.client_id, ethnicity="arab"))
+    assert my_data.export_client(session, account.client)["about_you"]["ethnicity"] == "arab"
