@@ -129,20 +129,23 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[str]
     """A workbook with one sheet per (title, header, lines): numbers in `number_columns` as
     numbers, everything else as text that can never be a formula."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)  # streamed: a release has thousands of rows
     for title, header, lines in sheets:
         sheet = book.create_sheet(title[:31])
         sheet.sheet_view.rightToLeft = right_to_left
-        sheet.append([formula_safe(cell) for cell in header])
-        for cell in sheet[1]:
+        sheet.freeze_panes = "A2"
+        heading = []
+        for name in header:
+            cell = WriteOnlyCell(sheet, value=formula_safe(name))
             cell.font = Font(bold=True)
+            heading.append(cell)
+        sheet.append(heading)
         numeric = [name in number_columns for name in header]
         for line in lines:
             sheet.append([_number(text) if is_number else formula_safe(text) for text, is_number in zip(line, numeric, strict=True)])
-        sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
