@@ -116,6 +116,15 @@ class SupportPlanVersion(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     agreed_by_client_at: Mapped[dt.datetime | None]
     client_comment: Mapped[str | None] = mapped_column(Text)  # "I want to talk about changes"
+    # The personal budget (Care Act 2014 s.25), as staff enter it after assessment, in pence:
+    # the amount a year; for a mixed arrangement the part paid as a direct payment (the rest
+    # is council-arranged); the client's assessed contribution a week (0: they pay nothing).
+    budget_pence_a_year: Mapped[int | None]
+    budget_direct_payment_pence_a_year: Mapped[int | None]
+    contribution_pence_a_week: Mapped[int | None]
+    # The staying-well plan, in the client's words (keys: portal.domain.staying_well.PARTS,
+    # and "contacts": [{"name", "phone"}]); empty until written with them.
+    staying_well: Mapped[dict] = mapped_column(default=dict, server_default="{}")
 
     plan: Mapped[SupportPlan] = relationship(back_populates="versions")
     written_by: Mapped[Account | None] = relationship()
