@@ -136,6 +136,34 @@ def init_app(app: Flask) -> None:
             db.session.commit()
         click.echo(json.dumps({"tally_rows": rows}))
 
+    @app.cli.command("insights-release")
+    @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="Pretend it is this day (YYYY-MM-DD).")
+    @click.option("--correction", metavar="NOTE", default=None,
+                  help="Count this month's release again as a correction; NOTE says what it corrects.")
+    def insights_release(today, correction):
+        """Release the commissioners' figures for the closed periods (run daily: from the
+        first working day of a month it makes that month's release, once)."""
+        import datetime as dt
+
+        from .domain import releases
+
+        now = dt.datetime.combine(today.date(), dt.time(6), dt.UTC) if today else utcnow()
+        if correction is not None and not 0 < len(correction.strip()) <= 2000:
+            raise click.ClickException("a correction needs a note of 1 to 2000 characters saying what it corrects")
+        if correction is None and not releases.is_due(now.date()):
+            first = releases.first_working_day(now.year, now.month)
+            click.echo(json.dumps({"released": None, "due_on": first.isoformat()}))
+            return
+        with writing():
+            try:
+                release = releases.make_release(db.session, now=now, correction_note=correction)
+            except releases.NothingToCorrect as error:
+                raise click.ClickException("this month has no release yet: there is nothing to correct") from error
+            db.session.commit()
+        click.echo(json.dumps({"released": release.released_on.isoformat() if release else None,
+                               "revision": release.revision if release else None}))
+
     @app.cli.command("purge")
     def purge():
         """Delete what is past its retention period (run daily)."""

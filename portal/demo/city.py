@@ -10,7 +10,7 @@ import random
 
 from sqlalchemy.orm import Session
 
-from ..domain import accounts, tally
+from ..domain import accounts, releases, tally
 from ..domain.plans import add_months, months_between
 from ..models import (
     Account,
@@ -19,6 +19,7 @@ from ..models import (
     CarerAccess,
     CarerScope,
     Client,
+    ClientEthnicity,
     EqualityMonitoring,
     FeedbackChannel,
     FeedbackResponse,
@@ -401,6 +402,17 @@ class City:
             return FreeTextStatus.withheld, None
         return FreeTextStatus.released, redact("\n".join(t for t in (reason, comments) if t))
 
+    def ethnicity(self) -> None:
+        """The ethnic group clients gave at assessment: most from their heritage, a few chose
+        not to say, a few were not asked (no row)."""
+        rows = []
+        for person in self.people:
+            roll = self.rng.random()
+            if roll < 0.9:
+                rows.append(ClientEthnicity(client_id=person["client"].id, ethnicity=(
+                    person["heritage"].ethnicity if roll < 0.85 else PREFER_NOT)))
+        self.add_all("client_ethnicity", rows)
+
     def _equality(self, person: dict) -> dict:
         rng = self.rng
         answer = {}
@@ -441,5 +453,9 @@ def build(session: Session, *, seed: int, now: dt.datetime) -> dict:
     city.plans()
     session.flush()
     city.feedback()
+    city.ethnicity()
     session.flush()
+    # Commissioners read releases only: the demo has this month's release to show.
+    releases.make_release(session, now=now)
+    city.count("insight_release")
     return dict(sorted(city.counts.items()))

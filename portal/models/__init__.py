@@ -2,6 +2,7 @@
 from sqlalchemy import event
 
 from .base import Base, utcnow
+from .insights import ClientEthnicity, InsightRelease
 from .people import (
     Account,
     AccountStatus,

@@ -99,6 +99,8 @@ providers.edit              .    .     .     .      .       .         .         
 providers.new               .    .     .     .      .       .         .             .          .      .     .           .    Y
 insights.dashboard          .    .     .     .      .       .         .             .          .      .     .           Y    .
 insights.download           .    .     .     .      .       .         .             .          .      .     .           Y    .
+insights.download_spreadsheet .    .     .     .      .       .         .             .          .      .     .           Y    .
+insights.definitions_page   .    .     .     .      .       .         .             .          .      .     .           Y    .
 """
 
 # What a page shows, by what the reader was granted (the page itself is open to them).
