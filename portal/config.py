@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The service's name in English; pages show it translated unless SERVICE_NAME sets another.
+DEFAULT_SERVICE_NAME = "Mental health independence and support"
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -83,7 +85,9 @@ def load_config(instance_path: str) -> dict:
         "SECRET_KEY": secret,
         "DATABASE_URL": os.environ.get("DATABASE_URL", default_db),
         "COUNCIL_NAME": os.environ.get("COUNCIL_NAME", "Sheffield City Council"),
-        "SERVICE_NAME": os.environ.get("SERVICE_NAME", "Mental health independence and support"),
+        "SERVICE_NAME": os.environ.get("SERVICE_NAME", DEFAULT_SERVICE_NAME),
+        # A same-origin image (the CSP allows no other) shown before the council's name.
+        "COUNCIL_LOGO_URL": os.environ.get("COUNCIL_LOGO_URL", ""),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         # Sessions: signed cookie holding only ids; the per-account token is checked in the DB.
         "SESSION_COOKIE_HTTPONLY": True,

@@ -55,6 +55,7 @@ class _GovukPage(Treeprocessor):
         self.link_root = link_root
 
     def run(self, root: ElementTree.Element) -> None:
+        self._scroll_tables(root)
         for element in root.iter():
             css = _CLASSES.get(element.tag)
             if css and "class" not in element.attrib:
@@ -67,6 +68,26 @@ class _GovukPage(Treeprocessor):
                 element.set("class", "govuk-link app-ltr")
             elif href and not _SCHEME.match(href) and not href.startswith(("/", "#")):
                 element.set("href", self.link_root + href)
+
+
+    @staticmethod
+    def _scroll_tables(root: ElementTree.Element) -> None:
+        """A table scrolls sideways inside itself on a narrow phone, never the page: it sits in a
+        focusable region named by the heading above it (keyboard users can scroll it too)."""
+        heading_id = None
+        for index, element in enumerate(list(root)):
+            if element.tag in ("h2", "h3") and element.get("id"):
+                heading_id = element.get("id")
+            elif element.tag == "table":
+                for cell in element.iter("th"):
+                    if not (cell.text or "").strip() and not len(cell):
+                        cell.tag = "td"  # an empty corner cell heads nothing
+                region = ElementTree.Element("div", {"class": "app-table-scroll", "role": "region", "tabindex": "0"})
+                if heading_id:
+                    region.set("aria-labelledby", heading_id)
+                root.remove(element)
+                region.append(element)
+                root.insert(index, region)
 
 
 class GovukMarkdown(Extension):

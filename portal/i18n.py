@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import yaml
 from babel import Locale, UnknownLocaleError
-from flask import Flask, abort, g, request, url_for
-from flask_babel import Babel, format_date, format_decimal, get_locale
+from flask import Flask, abort, current_app, g, request, url_for
+from flask_babel import Babel, format_date, format_decimal, get_locale, gettext
 from markupsafe import Markup, escape
 
-from .config import REPO_ROOT
+from .config import DEFAULT_SERVICE_NAME, REPO_ROOT
 
 
 @dataclass(frozen=True)
@@ -114,4 +114,12 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _language_context():
         lang = current_language()
-        return {"language": lang, "languages": LANGUAGES.values(), "switch_language_url": switch_language_url}
+        return {"language": lang, "languages": LANGUAGES.values(), "switch_language_url": switch_language_url,
+                "service_name": service_name}
+
+
+def service_name() -> str:
+    """The service's name in the reader's language: a council that sets SERVICE_NAME gets
+    its own words as written (there is no catalog entry for them)."""
+    configured = current_app.config["SERVICE_NAME"]
+    return gettext("Mental health independence and support") if configured == DEFAULT_SERVICE_NAME else configured

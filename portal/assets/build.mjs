@@ -35,7 +35,8 @@ copyFileSync(join(here, "images", "favicon.svg"), join(dist, "assets", "images",
 const missing = [...css.matchAll(/url\(["']?([^"')]+)["']?\)/g)]
   .map((m) => m[1])
   .filter((u) => u.startsWith("/static/dist/"))
-  // The crest is deliberately absent; _council.scss removes every use of it.
+  // The crest is deliberately absent: no page uses the footer class that shows it
+  // (templates/partials/footer.html), so no browser asks for it.
   .filter((u) => !u.endsWith("/govuk-crest.svg"))
   .filter((u) => { try { readFileSync(join(dist, u.replace("/static/dist/", ""))); return false; } catch { return true; } });
 if (missing.length) { console.error("CSS refers to missing files:", missing); process.exit(1); }

@@ -20,10 +20,17 @@ def test_dialog_by_keyboard_with_crisis_help(narrow_page, live_server, visit, ax
     assert page.evaluate("document.activeElement.id") == "app-chat-message"
     # An empty question is explained, not sent.
     dialog.locator("button[type=submit]").click()
-    assert dialog.locator("[data-app-chat-error]").is_visible()
+    error = dialog.locator("[data-app-chat-error]")
+    assert error.is_visible()
+    # GOV.UK's pattern: tied to the field, announced, and gone after a good send.
+    assert page.evaluate("document.activeElement.getAttribute('aria-describedby')") == error.get_attribute("id")
+    assert dialog.locator("[data-app-chat-status]").inner_text() == error.locator("[data-app-chat-error-text]").inner_text()
     page.keyboard.type("I want to end my life")
     dialog.locator("button[type=submit]").click()
     page.wait_for_selector("[data-app-chat-log] .app-crisis-help")
+    assert not error.is_visible() and page.evaluate("!document.activeElement.hasAttribute('aria-describedby')")
+    box = dialog.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320, box  # the dialog fits the screen
     log = dialog.locator("[data-app-chat-log]")
     assert log.get_attribute("aria-live") == "polite"
     assert "116 123" in log.inner_text() and "85258" in log.inner_text()

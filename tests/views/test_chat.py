@@ -152,3 +152,14 @@ def test_widget_endpoint_refuses_bad_input_calmly(client, body):
 
 def test_widget_endpoint_needs_the_csrf_token(client):
     assert _widget_post(client, {"message": "hello"}, csrf=False).status_code == 400
+
+
+def test_links_to_the_portals_own_pages_in_replies_are_links(client, app):
+    """Replies name the provider directory and sign-in too, not only content pages."""
+    with app.test_request_context("/pl/"):
+        from portal.blueprints.chat.replies import reply_html
+
+        html = str(reply_html("Read more: /pl/providers\n\nRead more: /pl/sign-in /pl/not-a-page /xx/providers"))
+    assert '<a class="govuk-link" href="/pl/providers">/pl/providers</a>' in html
+    assert '<a class="govuk-link" href="/pl/sign-in">/pl/sign-in</a>' in html
+    assert 'href="/pl/not-a-page"' not in html and 'href="/xx/providers"' not in html

@@ -64,16 +64,33 @@ if (launcher && dialog && typeof dialog.showModal === "function") {
   dialog.querySelector("[data-app-chat-close]").addEventListener("click", () => dialog.close());
   dialog.addEventListener("close", () => launcher.focus());
 
+  // GOV.UK's error pattern: the message is tied to the field (aria-describedby), the field
+  // and its group are marked, the status region announces it, and a good send clears it all.
+  const group = field.closest(".govuk-form-group");
+  const showError = (text) => {
+    error.querySelector("[data-app-chat-error-text]").textContent = text;
+    error.hidden = false;
+    group.classList.add("govuk-form-group--error");
+    field.classList.add("govuk-textarea--error");
+    field.setAttribute("aria-describedby", error.id);
+    status.textContent = text;
+  };
+  const clearError = () => {
+    error.hidden = true;
+    group.classList.remove("govuk-form-group--error");
+    field.classList.remove("govuk-textarea--error");
+    field.removeAttribute("aria-describedby");
+  };
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const message = field.value.trim();
-    error.hidden = true;
     if (!message) {
-      error.hidden = false;
-      error.querySelector("[data-app-chat-error-text]").textContent = dialog.dataset.emptyMessage;
+      showError(dialog.dataset.emptyMessage);
       field.focus();
       return;
     }
+    clearError();
     for (const old of log.querySelectorAll("[data-app-chat-suggestions]")) old.remove();
     add("user", message);
     field.value = "";

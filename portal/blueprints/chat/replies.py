@@ -11,6 +11,7 @@ import re
 
 from flask import current_app
 from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
 
 from ...content import SLUG, load_page
 from ...i18n import LANGUAGES
@@ -31,12 +32,26 @@ def _number_link(number: str) -> str:
     return f'<a class="govuk-link app-ltr" dir="ltr" href="{escape(scheme)}">{escape(number)}</a>'
 
 
+def _is_portal_page(path: str) -> bool:
+    """Whether the portal answers GET `path` with one of its pages (the provider directory,
+    sign-in...): those are links too, named by their address."""
+    try:
+        endpoint, _ = current_app.url_map.bind("portal").match(path, method="GET")
+    except HTTPException:
+        return False
+    return endpoint != "pages.content_page"  # any slug matches it; load_page found none
+
+
 def _page_link(match: re.Match) -> str:
     lang, slug = match["lang"], match["slug"]
-    page = load_page(lang, slug) if lang in LANGUAGES and SLUG.match(slug) else None
-    if page is None:
+    if lang not in LANGUAGES:
         return escape(match[0])
-    return f'<a class="govuk-link" href="/{lang}/{slug}">{escape(page.title)}</a>'
+    page = load_page(lang, slug) if SLUG.match(slug) else None
+    if page is not None:
+        return f'<a class="govuk-link" href="/{lang}/{slug}">{escape(page.title)}</a>'
+    if _is_portal_page(match[0]):
+        return f'<a class="govuk-link" href="{escape(match[0])}">{escape(match[0])}</a>'
+    return escape(match[0])
 
 
 def reply_html(text: str) -> Markup:

@@ -1,0 +1,114 @@
+"""The front door on a phone: no asset answers an error, the page's own content starts in
+the first screen, the language list and the menu fold into one control each (without
+JavaScript too), and the assistant is reachable from the top of every page."""
+import pytest
+
+from tests.browser.conftest import no_horizontal_scroll, sign_in_as, then_check
+
+
+def _asset_errors(page):
+    failures = []
+    page.on("response", lambda response: response.status >= 400 and failures.append(f"{response.status} {response.url}"))
+    page.on("requestfailed", lambda request: failures.append(f"failed {request.url}"))
+    return failures
+
+
+@pytest.mark.parametrize("code", ["en", "ar"])
+def test_no_asset_is_missing(phone, live_server, visit, code):
+    failures = _asset_errors(phone)
+    for path in ["", "reviews", "help-in-a-crisis", "sign-in", "providers"]:
+        visit(phone, f"{live_server}/{code}/{path}")
+        phone.wait_for_load_state("networkidle")
+    assert failures == []
+
+
+@pytest.mark.parametrize("role", ["client", "staff"])
+def test_signed_in_content_starts_in_the_first_screen(phone, live_server, visit, axe_checks, role):
+    sign_in_as(phone, visit, axe_checks, live_server, role)
+    box = phone.locator("main h1").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 812 * 0.6, box
+    launcher = phone.locator("[data-app-chat-launcher]").bounding_box()
+    assert launcher is not None and launcher["y"] < box["y"]
+    assert no_horizontal_scroll(phone)
+
+
+def test_language_and_menu_fold_into_one_control_each_without_javascript(no_js_page, live_server, visit, axe_checks):
+    page = no_js_page
+    visit(page, f"{live_server}/en/sign-in")
+    from portal.demo import DEMO_ACCOUNTS
+
+    account = next(a for a in DEMO_ACCOUNTS if a.role == "client")
+    page.fill("#email", account.email)
+    page.fill("#password", account.password)
+    then_check(page, axe_checks, lambda: page.keyboard.press("Enter"))
+    assert not page.get_by_role("link", name="Polski").is_visible()
+    assert not page.get_by_role("link", name="Your account").is_visible()
+    page.locator(".app-fold--menu > summary").click()
+    assert page.get_by_role("link", name="Your account").is_visible()
+    page.locator(".app-language-switcher > summary").click()
+    then_check(page, axe_checks, page.get_by_role("link", name="Polski").click)
+    assert "/pl/" in page.url
+
+
+def test_on_a_wide_screen_the_menu_is_a_row_of_links(browser, browser_context_args, live_server, axe_checks):
+    context = browser.new_context(**{**browser_context_args, "viewport": {"width": 1024, "height": 768},
+                                     "is_mobile": False, "has_touch": False})
+    page = context.new_page()
+    try:
+        from portal.demo import DEMO_ACCOUNTS
+
+        account = next(a for a in DEMO_ACCOUNTS if a.role == "client")
+        page.goto(f"{live_server}/en/sign-in")
+        axe_checks.check(page)
+        page.fill("#email", account.email)
+        page.fill("#password", account.password)
+        then_check(page, axe_checks, lambda: page.keyboard.press("Enter"))
+        assert page.get_by_role("link", name="Your account").is_visible()
+        assert not page.locator(".app-fold--menu > summary").is_visible()
+    finally:
+        context.close()
+
+
+# Tables: every one in a named, focusable region that scrolls, and no cell breaks words
+# mid-word. Chart words: 12 px or more, and inside the page (not clipped at either side).
+LAYOUT_PROBLEMS = """() => {
+  const problems = [];
+  for (const table of document.querySelectorAll('main table')) {
+    const region = table.closest('[role=region][tabindex="0"]');
+    if (!region || !(region.getAttribute('aria-label') || region.getAttribute('aria-labelledby')))
+      problems.push('table outside a named focusable region: ' + (table.caption ? table.caption.textContent.trim() : ''));
+    else if (getComputedStyle(region).overflowX !== 'auto') problems.push('region does not scroll');
+    for (const cell of table.querySelectorAll('th, td')) {
+      const style = getComputedStyle(cell);
+      if (style.overflowWrap === 'anywhere' || style.wordBreak === 'break-all') { problems.push('cell breaks words'); break; }
+    }
+  }
+  for (const chart of document.querySelectorAll('.app-rating-chart')) {
+    for (const text of chart.querySelectorAll('li, span')) {
+      const size = parseFloat(getComputedStyle(text).fontSize), box = text.getBoundingClientRect();
+      if (size < 12) problems.push('chart text ' + size + 'px');
+      if (box.left < 0 || box.right > document.documentElement.clientWidth) problems.push('chart text clipped: ' + text.textContent);
+    }
+  }
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("code", ["en", "ar", "ur"])
+def test_client_pages_keep_tables_and_charts_readable_at_320px(narrow_page, live_server, visit, axe_checks, code):
+    sign_in_as(narrow_page, visit, axe_checks, live_server, "client")
+    base = narrow_page.url.rsplit("/", 1)[0].replace("/en/", f"/{code}/")
+    for section in ["support", "plan", "goals", "who-has-looked"]:
+        visit(narrow_page, f"{base}/{section}")
+        assert no_horizontal_scroll(narrow_page), section
+        assert narrow_page.evaluate(LAYOUT_PROBLEMS) == [], section
+        if section == "goals":
+            assert narrow_page.locator(".app-rating-chart").count() >= 1
+
+
+def test_staff_and_commissioner_tables_scroll_inside_themselves_at_320px(narrow_page, live_server, visit, axe_checks):
+    sign_in_as(narrow_page, visit, axe_checks, live_server, "staff")
+    for path in ["/en/staff/caseload", "/en/staff/arrangement-requests"]:
+        visit(narrow_page, f"{live_server}{path}")
+        assert no_horizontal_scroll(narrow_page), path
+        assert narrow_page.evaluate(LAYOUT_PROBLEMS) == [], path
