@@ -43,6 +43,8 @@ pages.status                Y    Y     Y     Y      Y       Y         Y         
 pages.crisis                Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 pages.content_page          Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 pages.easy_read_page        Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
+pages.site_map              Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
+pages.search_page           Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 providers.directory         Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 providers.provider_page     Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 feedback.public_form        Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
