@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import requests
 
+from . import answer_search
 from . import risk as risk_detector
 
 MAX_MESSAGE_LENGTH = 500
@@ -33,6 +34,7 @@ class ReplySource(enum.StrEnum):
     assistant = "assistant"
     risk = "risk"  # the portal's risk detector answered, without the assistant
     unavailable = "unavailable"  # Rasa down, slow or empty
+    search = "search"  # the intent model was unsure; the best answer block of content/ answered
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,9 @@ class ChatReply:
     texts: list[str]
     risk: risk_detector.Risk
     suggestions: list[SuggestedQuestion] = field(default_factory=list)
+    # Neither the intent model nor the search found an answer (the assistant asked to
+    # rephrase or pointed to a person): a question the team may want to teach it.
+    unanswered: bool = False
 
 
 class Waiting:
@@ -80,6 +85,11 @@ def _suggestions(items: list) -> list[SuggestedQuestion]:
 
 def _assistant_heard_a_crisis(items: list) -> bool:
     return any(isinstance(item, dict) and isinstance(item.get("custom"), dict) and item["custom"].get("risk") == "high"
+               for item in items)
+
+
+def _assistant_missed(items: list) -> bool:
+    return any(isinstance(item, dict) and isinstance(item.get("custom"), dict) and item["custom"].get("miss")
                for item in items)
 
 
@@ -129,4 +139,9 @@ def _ask_assistant(*, rasa_url: str, sender: str, message: str, language: str, t
                                                                          frozenset({risk_detector.Kind.self})))
     if not texts:
         return ChatReply(ReplySource.unavailable, [], risk)
+    if _assistant_missed(items):
+        match = answer_search.search(message, language)
+        if match is not None:
+            return ChatReply(ReplySource.search, [answer_search.answer_text(match, language)], risk)
+        return ChatReply(ReplySource.assistant, texts, risk, suggestions=_suggestions(items), unanswered=True)
     return ChatReply(ReplySource.assistant, texts, risk, suggestions=_suggestions(items))

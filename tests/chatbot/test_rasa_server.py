@@ -136,9 +136,9 @@ def test_crisis_rule_applies_mid_conversation(rasa_server):
 
 def test_the_language_slot_follows_the_latest_message(rasa_server):
     sender = uuid.uuid4().hex
-    first = "\n".join(r["text"] for r in send(rasa_server, sender, "what is level 2?", "en"))
+    first = "\n".join(r.get("text", "") for r in send(rasa_server, sender, "what is level 2?", "en"))
     assert "/en/level-2-ongoing-care" in first
-    second = "\n".join(r["text"] for r in send(rasa_server, sender, "what is level 2?", "pl"))
+    second = "\n".join(r.get("text", "") for r in send(rasa_server, sender, "what is level 2?", "pl"))
     assert "/pl/level-2-ongoing-care" in second and "Poziom 2" in second
 
 
@@ -172,19 +172,19 @@ def test_first_miss_asks_to_rephrase_with_topics_then_a_second_miss_points_to_a_
     first = send(rasa_server, sender, "/nlu_fallback")
     assert "try asking in a different way" in first[0]["text"]
     assert [b["title"] for b in first[0].get("buttons", [])][:2] == ["The two levels", "Support plans"]
-    second = "\n".join(r["text"] for r in send(rasa_server, sender, "/nlu_fallback"))
+    second = "\n".join(r.get("text", "") for r in send(rasa_server, sender, "/nlu_fallback"))
     assert "adult social care team" in second and "ask your worker" in second
     assert "116 123" in second and "999" in second
     # An answered question ends the run of misses: the next miss asks to rephrase again.
     send(rasa_server, sender, "what is level 1?")
-    third = "\n".join(r["text"] for r in send(rasa_server, sender, "/nlu_fallback"))
+    third = "\n".join(r.get("text", "") for r in send(rasa_server, sender, "/nlu_fallback"))
     assert "try asking in a different way" in third
 
 
 def test_a_rephrase_button_payload_is_an_ordinary_question(rasa_server):
     sender = uuid.uuid4().hex
     buttons = send(rasa_server, sender, "/nlu_fallback")[0]["buttons"]
-    reply = "\n".join(r["text"] for r in send(rasa_server, sender, buttons[0]["payload"]))
+    reply = "\n".join(r.get("text", "") for r in send(rasa_server, sender, buttons[0]["payload"]))
     assert "/en/about-the-service" in reply
 
 
@@ -194,13 +194,21 @@ def test_fallback_replies_follow_the_page_language(rasa_server):
     first = send(rasa_server, sender, "/nlu_fallback", "pl")
     assert "Spróbuj zapytać inaczej" in first[0]["text"]
     assert first[0]["buttons"][0]["payload"] == "Jakie są dwa poziomy wsparcia?"
-    second = "\n".join(r["text"] for r in send(rasa_server, sender, "/nlu_fallback", "pl"))
+    second = "\n".join(r.get("text", "") for r in send(rasa_server, sender, "/nlu_fallback", "pl"))
     assert "zespołem opieki społecznej dla dorosłych" in second
 
 
-def test_nonsense_gets_the_rephrase_reply(rasa_server):
+def test_nonsense_gets_no_topic_answer(rasa_server):
+    # Asking to rephrase or saying what the assistant can help with; never a topic's answer.
     reply = ask(rasa_server, "qwxz vbnm plk")
-    assert "try asking in a different way" in reply
+    assert "try asking in a different way" in reply or "I can only answer questions" in reply
+    assert "Read more" not in reply
+
+
+def test_a_miss_is_marked_for_the_portal(rasa_server):
+    # The portal's answer search (portal/domain/answer_search.py) looks for this marker.
+    items = send(rasa_server, uuid.uuid4().hex, "/nlu_fallback")
+    assert {"miss": "rephrase"} in [item.get("custom") for item in items]
 
 
 def test_rasa_data_validate(rasa_venv_rasa):

@@ -87,6 +87,16 @@ def test_every_trained_intent_has_a_rule_and_examples_in_every_language():
     intents = set(_answers()["intents"]) | {"greet", "thanks", "goodbye", "out_of_scope", "crisis"}
     for language in LANGUAGES:
         data = yaml.safe_load((CHATBOT / "data" / "nlu" / f"{language}.yml").read_text(encoding="utf-8"))
-        counts = {item["intent"]: item["examples"].count("\n- ") + 1 for item in data["nlu"]}
+        counts: dict[str, int] = {}
+        for item in data["nlu"]:  # an intent may have several blocks (Rasa joins them)
+            counts[item["intent"]] = counts.get(item["intent"], 0) + item["examples"].count("\n- ") + 1
         for intent in intents:
             assert counts.get(intent, 0) >= 8, (language, intent, counts.get(intent, 0))
+
+
+def test_a_miss_carries_the_marker_that_sends_the_portal_to_the_answer_search():
+    # portal/domain/assistant.py searches content/'s answer blocks for a reply with it.
+    responses = _answers()["responses"]
+    for name, miss in (("utter_rephrase", "rephrase"), ("utter_handoff", "handoff")):
+        assert all(variation["custom"] == {"miss": miss} for variation in responses[name]), name
+    assert not any("custom" in variation for variation in responses["utter_levels"])
