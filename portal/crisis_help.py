@@ -52,6 +52,10 @@ def tel_link(number: str) -> str:
     return f"[{number}](tel:{re.sub(r'[^0-9+]', '', number)})" if number else ""
 
 
+def mail_link(address: str) -> str:
+    return f"[{address}](mailto:{address})" if address else ""
+
+
 def placeholders(config=None) -> dict[str, str]:
     """The configuration the crisis words name (empty: the line naming it is left out)."""
     config = config or current_app.config
@@ -59,6 +63,9 @@ def placeholders(config=None) -> dict[str, str]:
         "local_crisis_line_name": config["CRISIS_LOCAL_LINE_NAME"],
         "local_crisis_line_number": tel_link(config["CRISIS_LOCAL_LINE_NUMBER"]),
         "safeguarding_phone": tel_link(config["SAFEGUARDING_PHONE"]),
+        # The council's own contact for asking for an assessment (the getting-support page).
+        "adult_social_care_phone": tel_link(config["ADULT_SOCIAL_CARE_PHONE"]),
+        "adult_social_care_email": mail_link(config["ADULT_SOCIAL_CARE_EMAIL"]),
     }
 
 

@@ -47,7 +47,7 @@ PUBLIC_GROUPS: tuple[Group, ...] = (
         _page("which-level-is-for-me"), _page("carers"),
     )),
     Group("getting-support", _l("Getting support"), (
-        _page("support-plan-and-goals"), _page("reviews"),
+        _page("getting-support"), _page("support-plan-and-goals"), _page("reviews"),
         Link(endpoint="providers.directory", text=_l("Organisations that give support"),
              summary=_l("The providers the council works with, what they do and the languages they speak.")),
     )),

@@ -112,3 +112,15 @@ def test_staff_and_commissioner_tables_scroll_inside_themselves_at_320px(narrow_
         visit(narrow_page, f"{live_server}{path}")
         assert no_horizontal_scroll(narrow_page), path
         assert narrow_page.evaluate(LAYOUT_PROBLEMS) == [], path
+
+
+@pytest.mark.parametrize("code", ["en", "ar", "zh", "so"])
+def test_home_site_map_and_search_pass_axe_and_fit_320px(narrow_page, live_server, visit, axe_checks, code):
+    for path in ["", "site-map", "feedback/share", "search?q="]:
+        visit(narrow_page, f"{live_server}/{code}/{path}")
+        assert no_horizontal_scroll(narrow_page), path
+    word = {"en": "carers", "ar": "المراجعات", "zh": "照顾者", "so": "daryeelayaasha"}[code]
+    narrow_page.fill("#q", word)
+    then_check(narrow_page, axe_checks, lambda: narrow_page.keyboard.press("Enter"))
+    assert narrow_page.locator("main .app-link-list a").count() >= 1
+    assert no_horizontal_scroll(narrow_page)

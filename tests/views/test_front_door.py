@@ -85,3 +85,14 @@ def test_search_answers_in_the_readers_language_and_keeps_the_words(client):
 def test_the_home_page_leads_to_the_feedback_form_and_its_share_page(client):
     html = _page(client, "/so/")
     assert 'href="/so/feedback"' in html and 'href="/so/feedback/share"' in html
+
+
+def test_getting_support_names_the_councils_contact_from_configuration(database_url):
+    from portal import create_app
+
+    configured = create_app({"DATABASE_URL": database_url, "ADULT_SOCIAL_CARE_PHONE": "0114 496 0000",
+                             "ADULT_SOCIAL_CARE_EMAIL": "asc@council.example"}).test_client()
+    html = configured.get("/ar/getting-support").get_data(as_text=True)
+    assert 'href="tel:01144960000"' in html and 'href="mailto:asc@council.example"' in html
+    blank = create_app({"DATABASE_URL": database_url}).test_client().get("/en/getting-support").get_data(as_text=True)
+    assert "{{" not in blank and "Phone:" not in blank and "tel:" not in blank.split("<main")[1].split("</main>")[0]
