@@ -108,6 +108,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = lambda value: ltr(format_date(_as_date(value), "long")) if value else ""
     app.jinja_env.filters["short_date"] = lambda value: ltr(format_date(_as_date(value), "medium")) if value else ""
     app.jinja_env.filters["number"] = lambda value: ltr(format_decimal(value))
+    # Money is kept in whole pence; shown in pounds with the £ sign in every language (some
+    # locales would write "GBP"), the digits grouped as the reader's locale groups them.
+    app.jinja_env.filters["pounds"] = lambda pence: ltr("£" + format_decimal(pence / 100, format="#,##0.00"))
     app.jinja_env.filters["ltr"] = ltr
     app.jinja_env.filters["language_name"] = language_name
 

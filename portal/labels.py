@@ -53,6 +53,64 @@ section_names = {
 alert_source_names = {
     "feedback": _l("Feedback"), "plan_comment": _l("A comment on a support plan"),
     "goal_note": _l("A note with a goal rating"), "arrangement_request": _l("A request about how support is arranged"),
+    "review_request": _l("A request for a review"),
 }
+urgency_names = {"urgent": _l("Very soon – things have changed a lot"), "soon": _l("In the next few weeks"),
+                 "when_possible": _l("When it suits – there is no rush")}
 risk_kind_names = {"self": _l("Risk to themselves"), "others": _l("Risk to others"),
                    "from_others": _l("Being hurt by someone")}
+
+# The readable copy of "Download my data" (templates/plans/my_data.html): every name the
+# export uses (portal.domain.my_data.export_client), in the reader's language. The file
+# itself keeps these names as they are, for programs.
+data_names = {
+    # sections
+    "about_you": _l("About you"), "support_plans": _l("Support plans"), "referrals": _l("Referrals"),
+    "carers": _l("Carers"), "review_requests": _l("Reviews asked for"),
+    "arrangement_requests": _l("Requests to change how support is arranged"),
+    "who_has_looked_at_your_record": _l("Who has looked at your record"),
+    # about you
+    "given_name": _l("First name"), "family_name": _l("Last name"), "preferred_language": _l("Language"),
+    "email": _l("Email address"), "phone": _l("Phone number"), "address": _l("Address"), "area": _l("Area"),
+    "date_of_birth": _l("Date of birth"), "section_117_aftercare": _l("Section 117 aftercare"),
+    "ethnicity": _l("Ethnic group"),
+    # plans, versions, goals, reviews
+    "level": _l("Level"), "status": _l("Status"), "arrangement": _l("How it is arranged"),
+    "block_start": _l("Start of the 12-month block"), "block_end": _l("End of the 12-month block"),
+    "next_review_due": _l("Next review due"), "level_1_started_on": _l("Level 1 started on"),
+    "started_on": _l("Started on"), "ended_on": _l("Ended on"), "provider": _l("Provider"),
+    "versions": _l("Versions"), "version_no": _l("Version"), "hours_per_week": _l("Hours a week"),
+    "location": _l("Where"), "what_matters_to_me": _l("What matters to me"), "goals_snapshot": _l("Goals"),
+    "change_summary": _l("What changed"), "created_at": _l("Date"), "agreed_by_client_at": _l("Agreed on"),
+    "written_by": _l("Written by"), "budget_pence_a_year": _l("Personal budget a year"),
+    "budget_direct_payment_pence_a_year": _l("Part paid as a direct payment, a year"),
+    "contribution_pence_a_week": _l("What I pay towards it a week"), "staying_well": _l("My staying-well plan"),
+    "warning_signs": _l("My early warning signs"), "what_helps": _l("What helps me"),
+    "what_i_will_do": _l("What I will do"), "in_a_crisis": _l("What I want to happen in a crisis"),
+    "contacts": _l("Who to contact"), "name": _l("Name"),
+    "conversation": _l("Talking about changes"), "from_client": _l("From you"), "text": _l("Message"),
+    "goals": _l("Goals"), "position": _l("Number"), "description": _l("Goal"), "steps": _l("Steps"),
+    "who_helps": _l("Who helps"), "target_date": _l("Target date"), "ratings": _l("Ratings"),
+    "rating": _l("Rating"), "rated_by": _l("Rated by"), "rated_on": _l("Rated on"), "note": _l("Note"),
+    "reviews": _l("Reviews"), "due_on": _l("Due on"), "scheduled_for": _l("Booked for"),
+    "completed_on": _l("Held on"), "outcome": _l("What was decided"), "notes": _l("Notes"),
+    "referred_on": _l("Referred on"), "assessed_on": _l("Assessed on"), "support_started_on": _l("Support started on"),
+    # carers, requests, views
+    "carer_name": _l("Name"), "invited_email": _l("Email address"), "scopes": _l("What they can see or do"),
+    "relationship_to_client": _l("Relationship to you"), "granted_at": _l("Invited on"),
+    "accepted_at": _l("Accepted on"), "revoked_at": _l("Stopped on"),
+    "reason": _l("Why"), "urgency": _l("How soon"), "answered_at": _l("Answered on"),
+    "reference": _l("Reference"), "from_arrangement": _l("From"), "to_arrangement": _l("Asked for"),
+    "preferences": _l("Preferences"), "language": _l("Language"), "worker_gender": _l("Worker"),
+    "cultural_or_faith_needs": _l("Cultural or faith needs"), "times_of_day": _l("Times of day"),
+    "preferred_provider_id": _l("Provider"), "contact_method": _l("Contact"),
+    "decision_reason": _l("Reason for the decision"), "decided_at": _l("Decided on"),
+    "who": _l("Who"), "actor_role": _l("Role"), "action": _l("What they did"), "occurred_at": _l("When"),
+}
+# Codes in the export, by the name they are kept under, as the reader's words.
+data_codes = {
+    "arrangement": arrangement_names, "from_arrangement": arrangement_names, "to_arrangement": arrangement_names,
+    "location": location_names, "outcome": outcome_names, "rated_by": rated_by_names, "urgency": urgency_names,
+    "scopes": scope_names, "status": {**plan_status_names, **status_names,
+                                      "active": _l("Active"), "reached": _l("Reached"), "stopped": _l("Stopped")},
+}

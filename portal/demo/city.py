@@ -11,6 +11,7 @@ import random
 from sqlalchemy.orm import Session
 
 from ..domain import accounts, releases, tally
+from ..domain.feedback import day_of
 from ..domain.plans import add_months, months_between
 from ..models import (
     Account,
@@ -255,9 +256,11 @@ class City:
             revoked_on = min(self.today - dt.timedelta(days=1), granted + dt.timedelta(days=rng.randint(20, 300)))
             revoked_at = at(revoked_on, rng.randint(1001, 1200))  # later than the grant's time of day
         granted_by = person["account"] or rng.choice(self.staff[AREA_TEAM[person["area"]]])
+        granted_at = at(granted, rng.randint(540, 1000))
         access = CarerAccess(
-            carer=carer, client=person["client"], scopes=[s.value for s in scopes],
-            relationship_to_client=relation, granted_at=at(granted, rng.randint(540, 1000)),
+            carer=carer, client=person["client"], carer_name=carer.display_name, invited_email=carer.email,
+            scopes=[s.value for s in scopes], relationship_to_client=relation, granted_at=granted_at,
+            accepted_at=granted_at + dt.timedelta(hours=2),  # accepted the same day
             granted_by_account_id=granted_by.id, revoked_at=revoked_at,
         )
         if revoked_at is None:
@@ -286,12 +289,14 @@ class City:
     def plans(self) -> None:
         """Every client's plan story, or their referral if they are still waiting."""
         request_for = self._requests_to_make()
-        plan_rows, referral_rows, request_rows = [], [], []
+        plan_rows, referral_rows, request_rows, comment_rows = [], [], [], []
         for person in self.people:
             if person["kind"] is None:
                 referral_rows.append(self._waiting_referral(person))
                 continue
-            plan, referral, request = PlanStory(self, person, request_for.get(id(person))).write()
+            story = PlanStory(self, person, request_for.get(id(person)))
+            plan, referral, request = story.write()
+            comment_rows += story.comments
             plan_rows.append(plan)
             referral_rows.append(referral)
             if request is not None:
@@ -299,6 +304,7 @@ class City:
         self.add_all("support_plan", plan_rows)
         self.add_all("referral", referral_rows)
         self.add_all("arrangement_request", request_rows)
+        self.add_all("plan_comment", comment_rows)
 
     def _requests_to_make(self) -> dict[int, RequestStatus]:
         """Which clients asked to change their arrangement, and where each request stands (by id(person))."""
@@ -363,7 +369,7 @@ class City:
         comments = rng.choice(OTHER_COMMENTS) if rng.random() < 0.1 else None
         status, released = self._free_text_review(reason, comments, age_days)
         return FeedbackResponse(
-            submission_key=new_uuid(rng), submitted_at=midnight - dt.timedelta(seconds=seconds_back),
+            submission_key=new_uuid(rng), submitted_at=day_of(midnight - dt.timedelta(seconds=seconds_back)),
             channel=FeedbackChannel.signed_in if rng.random() < 0.35 else FeedbackChannel.public_link,
             respondent_type=RespondentType.carer if carer else RespondentType.client,
             on_behalf_of_client=carer and rng.random() < 0.6,

@@ -145,13 +145,13 @@ def _outcome(level: int, next_level: int) -> ReviewOutcome:
 
 def _completed_reviews(rng: random.Random, starts: list[dt.date], ends: list[dt.date], levels: list[int],
                        today: dt.date) -> tuple[list[ReviewOutcome], list[dt.date]]:
-    """The annual review at the end of each block before the current one: outcome and date done."""
+    """The annual review at the end of each block before the current one: outcome and date
+    done. A review starts the next block on the day it is held (portal.domain.plans.
+    record_review), so each was held the day its next block began."""
     outcomes, completed = [], []
     for j in range(len(starts) - 1):
         outcomes.append(_outcome(levels[j], levels[j + 1]))
-        done = ends[j] + days(rng.randint(-21, 10))
-        done = max(done, starts[j] + days(300))
-        completed.append(min(done, today - days(1)))
+        completed.append(min(starts[j + 1], today - days(1)))
     return outcomes, completed
 
 

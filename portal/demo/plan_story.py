@@ -18,6 +18,7 @@ from ..models import (
     Goal,
     GoalRating,
     GoalStatus,
+    PlanComment,
     PlanStatus,
     Provider,
     RatedBy,
@@ -42,6 +43,30 @@ days = dt.timedelta
 DEMO_GOALS = [GOALS[0], GOALS[1], GOALS[9]]
 DEMO_WHAT_MATTERS = "Seeing my brother and my nieces, and feeling in charge of my own home again."
 CLIENT_COMMENT = "I'd like to talk about changing my visit day to Thursdays."
+DEMO_REPLY = "Thursdays are fine. I'll ask the provider and let you know."
+# Demo budgets are plainly made up, never a real price: £1,000 a year for each weekly hour,
+# a third of a mix as a direct payment, and the demo client paying £12.34 a week.
+DEMO_POUNDS_A_YEAR_PER_WEEKLY_HOUR = 1000
+DEMO_CONTRIBUTION_PENCE_A_WEEK = 1234
+# Phone numbers from Ofcom's range for drama (0114 496 0000 to 0999): they ring nobody.
+DEMO_STAYING_WELL = {
+    "warning_signs": "I stop answering the phone and sleep in the day.",
+    "what_helps": "A walk by the river, and my brother's visits.",
+    "what_i_will_do": "Tell my worker, and keep to my routine of meals.",
+    "in_a_crisis": "Call my brother first. I'd rather stay at home if it's safe.",
+    "contacts": [{"name": "My brother Tariq", "phone": "0114 496 0123"}],
+}
+STAYING_WELL_PLANS = [
+    {"warning_signs": "Not eating and staying in bed.", "what_helps": "Talking to a friend, music.",
+     "what_i_will_do": "Ring my worker.", "in_a_crisis": "Ring my sister.",
+     "contacts": [{"name": "My sister", "phone": "0114 496 0456"}]},
+    {"warning_signs": "Racing thoughts at night.", "what_helps": "Keeping to a routine.",
+     "what_i_will_do": "Use my breathing exercises.", "in_a_crisis": "Call the crisis line.", "contacts": []},
+    {"warning_signs": "Cancelling plans with people.", "what_helps": "Going to the allotment.",
+     "what_i_will_do": "Tell someone I trust.", "in_a_crisis": "Call my friend Jo.",
+     "contacts": [{"name": "Jo", "phone": "0114 496 0789"}]},
+    {},  # not written yet
+]
 
 
 class PlanStory:
@@ -58,6 +83,7 @@ class PlanStory:
         self.request_status = request_status
         self.change: str | None = None  # "arrangement", "provider", "hours" or "goal"
         self.change_event: Event | None = None
+        self.comments: list[PlanComment] = []  # the conversation about the plan, given a plan by write()
 
     def write(self) -> tuple[SupportPlan, Referral, ArrangementRequest | None]:
         self._choose_support()
@@ -70,6 +96,8 @@ class PlanStory:
         plan = self._plan()
         plan.versions = self._versions()
         self.city.count("support_plan_version", len(plan.versions))
+        for comment in self.comments:
+            comment.plan = plan
         self._goals(plan)
         self._snapshot_goals(plan)
         self._reviews(plan)
@@ -198,7 +226,19 @@ class PlanStory:
         what_matters = DEMO_WHAT_MATTERS if self.is_demo else rng.choice(WHAT_MATTERS)
         written_by = self.city.demo_staff if self.is_demo and is_latest else rng.choice(self.team_staff)
         agreed_at = self._agreed_at(status, event, created)
-        comment = CLIENT_COMMENT if status == PlanStatus.shared and rng.random() < 0.4 else None
+        if self.is_demo and is_latest and event.on < self.today:
+            # The demo client talked about their plan, and their worker answered.
+            self.comments += [
+                PlanComment(version_no=number, from_client=True, author_account_id=self.person["account"].id,
+                            text=CLIENT_COMMENT, created_at=created + days(hours=1)),
+                PlanComment(version_no=number, from_client=False, author=self.city.demo_staff,
+                            text=DEMO_REPLY, created_at=created + days(hours=2)),
+            ]
+        elif status == PlanStatus.shared and rng.random() < 0.4 and self.person["account"] is not None:
+            # The client wants to talk about this version: their words wait for a reply.
+            self.comments.append(PlanComment(version_no=number, from_client=True,
+                                             author_account_id=self.person["account"].id, text=CLIENT_COMMENT,
+                                             created_at=created + (days(hours=1) if event.on < self.today else days())))
         # goals_snapshot is filled in by _snapshot_goals, once the goals exist.
         return SupportPlanVersion(
             version_no=number, level=h.levels[event.block], status=status,
@@ -206,8 +246,18 @@ class PlanStory:
             arrangement=arrangement, provider_id=provider.id if provider else None,
             hours_per_week=float(hours), location=self.location, what_matters_to_me=what_matters,
             change_summary=summary, written_by=written_by,
-            created_at=created, agreed_by_client_at=agreed_at, client_comment=comment,
+            created_at=created, agreed_by_client_at=agreed_at, **self._budget(hours, arrangement),
+            staying_well=dict(DEMO_STAYING_WELL if self.is_demo else STAYING_WELL_PLANS[int(hours) % len(STAYING_WELL_PLANS)]),
         )
+
+    def _budget(self, hours, arrangement: Arrangement) -> dict:
+        """The synthetic personal budget of a version (no random draws: the rest of the city
+        stays as it was)."""
+        pence = round(float(hours) * DEMO_POUNDS_A_YEAR_PER_WEEKLY_HOUR * 100)
+        free = self.person["client"].section_117_aftercare
+        return {"budget_pence_a_year": pence,
+                "budget_direct_payment_pence_a_year": pence // 3 if arrangement == Arrangement.mixed else None,
+                "contribution_pence_a_week": DEMO_CONTRIBUTION_PENCE_A_WEEK if self.is_demo and not free else 0}
 
     def _agreed_at(self, status: PlanStatus, event: Event, created: dt.datetime) -> dt.datetime | None:
         if status != PlanStatus.agreed:

@@ -260,7 +260,6 @@ class _ScaleRun:
             "written_by_account_id": choice(self.staff), "created_at": self._stamp(plan.written),
             "agreed_by_client_at": (self.stamps[max(1, plan.written - 5)]
                                     if plan.status in ("agreed", "ended") else None),
-            "client_comment": None,
         })
 
     @staticmethod

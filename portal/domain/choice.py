@@ -1,7 +1,8 @@
 """Choosing how support is arranged: council-arranged, direct payment, or a mix.
 
 A client (or a carer with the arrangement scope) asks for a change; staff discuss and
-decide it; an agreed change reaches the support plan as a new version. The council also
+decide it; an agreed change reaches the support plan as a new version. The client and the
+carers who may follow it are told at each step (portal.domain.updates). The council also
 learns from the requests where providers are missing (preferences nobody can meet).
 """
 from __future__ import annotations
@@ -24,8 +25,9 @@ from ..models import (
     Provider,
     RequestStatus,
     SupportPlan,
+    UpdateKind,
 )
-from . import audit
+from . import audit, updates
 from .plans import change_arrangement, current_plan
 
 OPEN_STATUSES = (RequestStatus.requested, RequestStatus.in_discussion)
@@ -108,16 +110,16 @@ def by_reference(session: Session, reference: str) -> ArrangementRequest | None:
     return session.scalar(select(ArrangementRequest).where(ArrangementRequest.reference == reference))
 
 
-# Drafts of the one-question-a-page form live on the server between pages.
-def draft(session: Session, account: Account, client_id: int) -> FormDraft:
+# Drafts of the one-question-a-page forms live on the server between pages.
+def draft(session: Session, account: Account, client_id: int, kind: str = DRAFT_KIND) -> FormDraft:
     found = session.scalar(
         select(FormDraft).where(
-            FormDraft.account_id == account.id, FormDraft.client_id == client_id, FormDraft.kind == DRAFT_KIND
+            FormDraft.account_id == account.id, FormDraft.client_id == client_id, FormDraft.kind == kind
         )
     )
     if found is None:
         found = FormDraft(
-            account_id=account.id, client_id=client_id, kind=DRAFT_KIND, answers={},
+            account_id=account.id, client_id=client_id, kind=kind, answers={},
             submission_key=secrets.token_hex(16),
         )
         session.add(found)
@@ -177,11 +179,17 @@ def submit_request(
     )
     session.add(request)
     session.flush()
+    _tell(session, request, now)
     audit.record(
         session, actor=requested_by, action="arrangement_requested", now=now, client_id=client.id,
         object_type="arrangement_request", object_id=request.id,
     )
     return request
+
+
+def _tell(session: Session, request: ArrangementRequest, now: dt.datetime) -> None:
+    updates.record(session, client_id=request.client_id, kind=UpdateKind.request_status, detail=request.status.value,
+                   now=now, about_id=request.id)
 
 
 def assign(session: Session, request: ArrangementRequest, staff: Account, now: dt.datetime) -> None:
@@ -211,6 +219,7 @@ def change_status(
         request.decided_at = now
         request.decision_reason = (reason or "").strip() or None
     session.flush()
+    _tell(session, request, now)
     audit.record(
         session, actor=by, action=f"arrangement_{status.value}", now=now, client_id=request.client_id,
         object_type="arrangement_request", object_id=request.id,

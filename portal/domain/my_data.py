@@ -17,7 +17,9 @@ from ..models import (
     CarerAccess,
     Client,
     ClientEthnicity,
+    PlanComment,
     Referral,
+    ReviewRequest,
     SupportPlan,
 )
 
@@ -39,9 +41,14 @@ def export_client(session: Session, client: Client) -> dict:
     carers = session.scalars(select(CarerAccess).where(CarerAccess.client_id == client.id)).all()
     views = session.scalars(
         select(AuditEvent).where(AuditEvent.client_id == client.id).order_by(AuditEvent.occurred_at.desc())).all()
+    comments: dict[int, list[PlanComment]] = {}
+    for comment in session.scalars(select(PlanComment).where(PlanComment.plan_id.in_([p.id for p in plans]))
+                                   .order_by(PlanComment.id)):
+        comments.setdefault(comment.plan_id, []).append(comment)
     # Only the names this record mentions (writers, carers, readers), not every account's.
     named = ({v.written_by_account_id for plan in plans for v in plan.versions}
-             | {a.carer_account_id for a in carers} | {e.actor_account_id for e in views}) - {None}
+             | {c.author_account_id for found in comments.values() for c in found}
+             | {e.actor_account_id for e in views}) - {None}
     account_names = dict(session.execute(
         select(Account.id, Account.display_name).where(Account.id.in_(named))).all()) if named else {}
     return {
@@ -56,9 +63,15 @@ def export_client(session: Session, client: Client) -> dict:
                 "versions": [
                     {**_row(v, "version_no", "level", "status", "block_start", "block_end", "arrangement",
                             "hours_per_week", "location", "what_matters_to_me", "goals_snapshot", "change_summary",
-                            "created_at", "agreed_by_client_at", "client_comment"),
+                            "created_at", "agreed_by_client_at", "budget_pence_a_year",
+                            "budget_direct_payment_pence_a_year", "contribution_pence_a_week", "staying_well"),
                      "written_by": account_names.get(v.written_by_account_id)}
                     for v in plan.versions
+                ],
+                "conversation": [
+                    {**_row(c, "version_no", "from_client", "text", "created_at"),
+                     "written_by": account_names.get(c.author_account_id)}
+                    for c in comments.get(plan.id, [])
                 ],
                 "goals": [
                     {**_row(goal, "position", "description", "steps", "who_helps", "target_date", "status"),
@@ -72,8 +85,14 @@ def export_client(session: Session, client: Client) -> dict:
         "referrals": [_row(r, "level", "referred_on", "assessed_on", "support_started_on")
                       for r in session.scalars(select(Referral).where(Referral.client_id == client.id))],
         "carers": [
-            {"name": account_names.get(a.carer_account_id), **_row(a, "scopes", "relationship_to_client", "granted_at", "revoked_at")}
+            _row(a, "carer_name", "invited_email", "scopes", "relationship_to_client", "granted_at", "accepted_at",
+                 "revoked_at")
             for a in carers
+        ],
+        "review_requests": [
+            _row(r, "reason", "urgency", "created_at", "answered_at")
+            for r in session.scalars(select(ReviewRequest).where(ReviewRequest.client_id == client.id)
+                                     .order_by(ReviewRequest.id))
         ],
         "arrangement_requests": [
             _row(r, "reference", "from_arrangement", "to_arrangement", "preferences", "contact_method", "status",

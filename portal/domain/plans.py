@@ -5,9 +5,13 @@
 - Level 1 (targeted help) aims at discharge within 12 months of its first start and may
   last 24 months at most: a review may not continue Level 1 past that, it must move the
   person to Level 2 (ongoing care) or discharge them.
-- Existing support (level, hours, ending) changes only through a review (report 1.1.6);
-  between reviews the plan's own words — what matters, goals — can be rewritten with the
-  client, which makes a new version for them to agree.
+- Agreed support (level, hours, provider, place, ending) changes through a review, which
+  the client or their carer can ask for whenever their needs change (Care Act 2014, s.27),
+  not only when it falls due; the plan's own words — what matters, goals — can be
+  rewritten with the client at any time, which makes a new version for them to agree.
+- The client and the carers their grant allows are told (portal.domain.updates) when a
+  version is shared for agreement, a review is recorded or asked for, and a worker replies
+  in the conversation about the plan.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ import enum
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from ..models import (
     Account,
@@ -27,16 +31,21 @@ from ..models import (
     Goal,
     GoalRating,
     GoalStatus,
+    PlanComment,
     PlanStatus,
     Provider,
     RatedBy,
     Review,
     ReviewOutcome,
+    ReviewRequest,
     SupportLocation,
     SupportPlan,
     SupportPlanVersion,
+    UpdateKind,
 )
-from . import audit
+from . import audit, updates
+from .budgets import Budget
+from .staying_well import StayingWell
 
 BLOCK_MONTHS = 12
 LEVEL_1_AIM_MONTHS = 12
@@ -210,6 +219,7 @@ class GoalText:
 class PlanText:
     what_matters_to_me: str
     goals: list[GoalText] = field(default_factory=list)
+    staying_well: StayingWell | None = None  # None: as it was
 
 
 @dataclass
@@ -223,11 +233,20 @@ class SupportDetails:
     location: SupportLocation
 
 
-def _check_goals(goals: list[GoalText]) -> None:
-    if not goals:
+def _check_text(text: PlanText) -> None:
+    if not text.goals:
         raise PlanRuleError("no_goals")
-    if len(goals) > MAX_GOALS:
+    if len(text.goals) > MAX_GOALS:
         raise PlanRuleError("too_many_goals")
+    if text.staying_well is not None and (problem := text.staying_well.problem()):
+        raise PlanRuleError(problem)
+
+
+def _check_budget(plan: SupportPlan, budget: Budget) -> None:
+    """The personal budget fits how the support is arranged (and Section 117 aftercare is free)."""
+    client = plan.client
+    if problem := budget.problem(plan.arrangement, section_117=bool(client and client.section_117_aftercare)):
+        raise PlanRuleError(problem)
 
 
 def _check_support(support: SupportDetails) -> None:
@@ -250,7 +269,8 @@ def goals_snapshot(goals: list[Goal]) -> list[dict]:
 
 def _new_version(plan: SupportPlan, *, status: PlanStatus, written_by: Account, summary: str, now: dt.datetime,
                  what_matters_to_me: str | None = None, hours_per_week: float | None = None,
-                 location: SupportLocation | None = None) -> SupportPlanVersion:
+                 location: SupportLocation | None = None, budget: Budget | None = None,
+                 staying_well: StayingWell | None = None) -> SupportPlanVersion:
     previous = plan.versions[-1] if plan.versions else None
     version = SupportPlanVersion(
         version_no=(previous.version_no + 1) if previous else 1,
@@ -261,32 +281,45 @@ def _new_version(plan: SupportPlan, *, status: PlanStatus, written_by: Account, 
         what_matters_to_me=what_matters_to_me if what_matters_to_me is not None else (previous.what_matters_to_me if previous else ""),
         goals_snapshot=goals_snapshot(plan.goals), change_summary=summary[:500],
         written_by_account_id=written_by.id, created_at=now,
+        staying_well=staying_well.as_dict() if staying_well is not None else dict(previous.staying_well if previous else {}),
     )
+    _carry_budget(version, budget or Budget.of(previous), plan.arrangement)
     plan.versions.append(version)
     plan.current_version_no = version.version_no
     plan.status = status
     return version
 
 
+def _carry_budget(version: SupportPlanVersion, budget: Budget | None, arrangement: Arrangement) -> None:
+    """The budget a version keeps: the one given, or the last one (its split only while the
+    arrangement is mixed)."""
+    if budget is not None:
+        budget.for_arrangement(arrangement).write_to(version)
+
+
 def start_plan(session: Session, client: Client, *, support: SupportDetails, text: PlanText, block_start: dt.date,
-               written_by: Account, now: dt.datetime) -> SupportPlan:
-    """A first plan, written with the client after assessment (a draft until shared)."""
+               written_by: Account, now: dt.datetime, budget: Budget | None = None) -> SupportPlan:
+    """A first plan, written with the client after assessment (a draft until shared); the
+    personal budget may follow later."""
     if current_plan(session, client.id) is not None:
         raise PlanRuleError("plan_exists")
     _check_support(support)
-    _check_goals(text.goals)
+    _check_text(text)
     plan = SupportPlan(
         client_id=client.id, level=support.level, status=PlanStatus.draft, arrangement=support.arrangement,
         provider=support.provider, block_start=block_start, block_end=block_end_for(block_start),
         next_review_due=block_end_for(block_start), started_on=block_start,
         level_1_started_on=block_start if support.level == 1 else None, created_at=now,
     )
+    plan.client = client
+    if budget is not None:
+        _check_budget(plan, budget)
     session.add(plan)
     _set_goals(plan, text.goals, now)
     plan.reviews.append(Review(due_on=plan.block_end, created_at=now))
     _new_version(plan, status=PlanStatus.draft, written_by=written_by, summary="First support plan written with the client.",
                  now=now, what_matters_to_me=text.what_matters_to_me, hours_per_week=support.hours_per_week,
-                 location=support.location)
+                 location=support.location, budget=budget, staying_well=text.staying_well)
     session.flush()
     audit.record(session, actor=written_by, action="plan_started", now=now, client_id=client.id,
                  object_type="support_plan", object_id=plan.id)
@@ -313,15 +346,18 @@ def _set_goals(plan: SupportPlan, goals: list[GoalText], now: dt.datetime) -> No
 
 def rewrite_plan(session: Session, plan: SupportPlan, *, text: PlanText, written_by: Account, summary: str,
                  now: dt.datetime, expected_lock_version: int | None = None,
-                 support: SupportDetails | None = None) -> SupportPlanVersion:
+                 support: SupportDetails | None = None, budget: Budget | None = None) -> SupportPlanVersion:
     """Change the plan's words. A draft is edited as it is; a shared or agreed plan gets a
-    new version that goes back to the client for agreement. The support itself may change
-    here only while the plan has never been agreed; after that only a review changes it."""
+    new version that goes back to the client for agreement. The support itself, and the
+    personal budget that pays for it, may change here only while the plan has never been
+    agreed; after that only a review changes them (a budget not yet recorded may be added)."""
     _must_be_open(plan)
     if expected_lock_version is not None and expected_lock_version != plan.lock_version:
         raise PlanRuleError("changed_by_someone_else")
-    _check_goals(text.goals)
+    _check_text(text)
     ever_agreed = any(v.agreed_by_client_at for v in plan.versions)
+    if budget is not None and ever_agreed and Budget.of(plan.versions[-1]) not in (None, budget):
+        raise PlanRuleError("budget_changes_at_review")
     if support is not None:
         if ever_agreed and _support_differs(plan, support):
             raise PlanRuleError("support_changes_at_review")
@@ -330,6 +366,8 @@ def rewrite_plan(session: Session, plan: SupportPlan, *, text: PlanText, written
         if not ever_agreed and support.level != plan.level:
             plan.level = support.level
             plan.level_1_started_on = plan.block_start if support.level == 1 else None
+    if budget is not None:
+        _check_budget(plan, budget)
     _set_goals(plan, text.goals, now)
     session.flush()
     hours = support.hours_per_week if support else None
@@ -343,10 +381,16 @@ def rewrite_plan(session: Session, plan: SupportPlan, *, text: PlanText, written
             version.hours_per_week = hours
         if location is not None:
             version.location = location
+        _carry_budget(version, budget or Budget.of(version), plan.arrangement)
+        if text.staying_well is not None:
+            version.staying_well = text.staying_well.as_dict()
         version.written_by_account_id = written_by.id
     else:
         version = _new_version(plan, status=PlanStatus.shared, written_by=written_by, summary=summary or "Plan updated with the client.",
-                               now=now, what_matters_to_me=text.what_matters_to_me, hours_per_week=hours, location=location)
+                               now=now, what_matters_to_me=text.what_matters_to_me, hours_per_week=hours, location=location,
+                               budget=budget, staying_well=text.staying_well)
+        session.flush()
+        _tell_shared(session, plan, now)
     session.flush()
     audit.record(session, actor=written_by, action="plan_rewritten", now=now, client_id=plan.client_id,
                  object_type="support_plan", object_id=plan.id)
@@ -365,8 +409,16 @@ def share_with_client(session: Session, plan: SupportPlan, *, by: Account, now: 
         raise PlanRuleError("not_a_draft")
     plan.status = plan.versions[-1].status = PlanStatus.shared
     session.flush()
+    _tell_shared(session, plan, now)
     audit.record(session, actor=by, action="plan_shared", now=now, client_id=plan.client_id,
                  object_type="support_plan", object_id=plan.id)
+
+
+def _tell_shared(session: Session, plan: SupportPlan, now: dt.datetime) -> None:
+    """The version now waiting for the client's agreement: they (and carers who may read
+    the plan) are told."""
+    updates.record(session, client_id=plan.client_id, kind=UpdateKind.plan_shared, now=now,
+                   about_id=plan.versions[-1].id)
 
 
 def agree_plan(session: Session, plan: SupportPlan, *, client_account: Account, now: dt.datetime) -> None:
@@ -385,19 +437,43 @@ def agree_plan(session: Session, plan: SupportPlan, *, client_account: Account, 
 
 def ask_for_changes(session: Session, plan: SupportPlan, *, client_account: Account, comment: str,
                     now: dt.datetime) -> Account | None:
-    """"I want to talk about changes": the comment is kept on the version and the worker
-    who wrote it is returned so the caller can tell them."""
+    """"I want to talk about changes": the comment joins the conversation about the plan
+    (every comment is kept, with the version it was about) and the worker who wrote that
+    version is returned so the caller can tell them."""
     if client_account.client_id != plan.client_id:
         raise PlanRuleError("only_the_client_agrees")
     _must_be_open(plan)
     if not comment.strip():
         raise PlanRuleError("comment_needed")
     version = plan.versions[-1]
-    version.client_comment = comment.strip()
+    session.add(PlanComment(plan_id=plan.id, version_no=version.version_no, from_client=True,
+                            author_account_id=client_account.id, text=comment.strip(), created_at=now))
     session.flush()
     audit.record(session, actor=client_account, action="plan_changes_asked", now=now, client_id=plan.client_id,
                  object_type="support_plan", object_id=plan.id)
     return version.written_by
+
+
+def reply_to_client(session: Session, plan: SupportPlan, *, staff: Account, text: str, now: dt.datetime) -> PlanComment:
+    """A worker's answer in the conversation about the plan; the client (and carers who may
+    read the plan) are told."""
+    _must_be_open(plan)
+    if not text.strip():
+        raise PlanRuleError("reply_needed")
+    comment = PlanComment(plan_id=plan.id, version_no=plan.current_version_no, from_client=False,
+                          author_account_id=staff.id, text=text.strip(), created_at=now)
+    session.add(comment)
+    session.flush()
+    updates.record(session, client_id=plan.client_id, kind=UpdateKind.plan_reply, now=now, about_id=comment.id)
+    audit.record(session, actor=staff, action="plan_comment_answered", now=now, client_id=plan.client_id,
+                 object_type="plan_comment", object_id=comment.id)
+    return comment
+
+
+def conversation(session: Session, plan: SupportPlan) -> list[PlanComment]:
+    """Every message about the plan, oldest first."""
+    return list(session.scalars(select(PlanComment).options(joinedload(PlanComment.author))
+                                .where(PlanComment.plan_id == plan.id).order_by(PlanComment.id)))
 
 
 def change_arrangement(session: Session, plan: SupportPlan, *, arrangement: Arrangement, provider: Provider | None,
@@ -417,6 +493,8 @@ def change_arrangement(session: Session, plan: SupportPlan, *, arrangement: Arra
     if status == PlanStatus.agreed:
         version.agreed_by_client_at = now
     session.flush()
+    if status == PlanStatus.shared:
+        _tell_shared(session, plan, now)
     return version
 
 
@@ -505,10 +583,12 @@ def schedule_review(session: Session, plan: SupportPlan, *, on: dt.date, by: Acc
 
 
 def record_review(session: Session, plan: SupportPlan, *, outcome: ReviewOutcome, held_on: dt.date, notes: str,
-                  by: Account, today: dt.date, now: dt.datetime, hours_per_week: float | None = None) -> Review:
+                  by: Account, today: dt.date, now: dt.datetime, hours_per_week: float | None = None,
+                  budget: Budget | None = None) -> Review:
     """Record the annual (or an early) review. The next block and review date follow from
     the outcome; discharge ends the plan; moving to Level 2 starts a Level 2 version and
-    block that goes to the client for agreement."""
+    block that goes to the client for agreement. Changed hours or a changed personal
+    budget go to the client for agreement too."""
     _must_be_open(plan)
     review = open_review(plan)
     if review is None:
@@ -523,6 +603,8 @@ def record_review(session: Session, plan: SupportPlan, *, outcome: ReviewOutcome
         raise PlanRuleError("level_1_limit")
     if hours_per_week is not None and not (0.5 <= hours_per_week <= 168):
         raise PlanRuleError("hours_out_of_range")
+    if budget is not None and outcome != ReviewOutcome.discharge:
+        _check_budget(plan, budget)
     review.completed_on, review.outcome = held_on, outcome
     review.notes = notes.strip() or None
     review.recorded_by_account_id = by.id
@@ -542,17 +624,26 @@ def record_review(session: Session, plan: SupportPlan, *, outcome: ReviewOutcome
         if outcome == ReviewOutcome.move_to_level_2:
             plan.level = 2
             _new_version(plan, status=PlanStatus.shared, written_by=by, now=now, hours_per_week=hours_per_week,
-                         summary="Moved from Level 1 (targeted help) to Level 2 (ongoing care) at review.")
+                         budget=budget, summary="Moved from Level 1 (targeted help) to Level 2 (ongoing care) at review.")
         else:
             previous = plan.versions[-1]
-            same_support = hours_per_week is None or hours_per_week == previous.hours_per_week
+            same_support = ((hours_per_week is None or hours_per_week == previous.hours_per_week)
+                            and (budget is None or budget == Budget.of(previous)))
             # The same support for another block stands agreed if it was (the client's
-            # agreement is to its content); changed hours go to the client for agreement.
+            # agreement is to its content); changed hours or budget go to the client for agreement.
             status = plan.status if same_support else PlanStatus.shared
             version = _new_version(plan, status=status, written_by=by, now=now, hours_per_week=hours_per_week,
-                                   summary="Support continues for another 12 months after review.")
+                                   budget=budget, summary="Support continues for another 12 months after review.")
             if status == PlanStatus.agreed:
                 version.agreed_by_client_at = previous.agreed_by_client_at
+    session.flush()
+    # The review answers every request for one (Care Act 2014, s.27).
+    for asked in session.scalars(select(ReviewRequest).where(ReviewRequest.plan_id == plan.id,
+                                                             ReviewRequest.answered_at.is_(None))):
+        asked.review_id, asked.answered_at = review.id, now
+    updates.record(session, client_id=plan.client_id, kind=UpdateKind.review_recorded, now=now, about_id=review.id)
+    if plan.status == PlanStatus.shared:  # the review's new version waits for agreement
+        _tell_shared(session, plan, now)
     session.flush()
     audit.record(session, actor=by, action="review_recorded", now=now, client_id=plan.client_id,
                  object_type="review", object_id=review.id)
@@ -605,7 +696,8 @@ def reminders_due(session: Session, today: dt.date) -> list[ReminderDue]:
         if email:
             due.append(ReminderDue(review, kind, email, client.given_name, client.preferred_language))
         for access in session.scalars(select(CarerAccess).where(CarerAccess.client_id == client.id,
-                                                                CarerAccess.revoked_at.is_(None))):
+                                                                CarerAccess.revoked_at.is_(None),
+                                                                CarerAccess.accepted_at.is_not(None))):
             if access.allows(CarerScope.reviews):
                 due.append(ReminderDue(review, kind, access.carer.email, access.carer.display_name,
                                        access.carer.preferred_language))
@@ -621,6 +713,8 @@ class CaseloadFilter(enum.StrEnum):
     level_1_past_12 = "level_1_past_12"
     level_1_near_24 = "level_1_near_24"  # 21 months or more, the limit included
     awaiting_agreement = "awaiting_agreement"
+    review_asked = "review_asked"  # the client or their carer asked for a review
+    comment_waiting = "comment_waiting"  # the client's latest words about the plan wait for a reply
 
 
 def caseload(session: Session, team_id: int, today: dt.date, only: CaseloadFilter | None = None,
@@ -640,6 +734,11 @@ def caseload(session: Session, team_id: int, today: dt.date, only: CaseloadFilte
                        SupportPlan.level_1_started_on <= _months_before(today, LEVEL_1_NEAR_LIMIT_MONTHS)]
     elif only == CaseloadFilter.awaiting_agreement:
         conditions.append(SupportPlan.status == PlanStatus.shared)
+    elif only == CaseloadFilter.review_asked:
+        conditions.append(select(ReviewRequest.id).where(ReviewRequest.plan_id == SupportPlan.id,
+                                                         ReviewRequest.answered_at.is_(None)).exists())
+    elif only == CaseloadFilter.comment_waiting:
+        conditions.append(comment_waiting_condition())
     base = select(SupportPlan).join(Client, Client.id == SupportPlan.client_id).where(and_(*conditions))
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     plans = session.scalars(
@@ -647,6 +746,28 @@ def caseload(session: Session, team_id: int, today: dt.date, only: CaseloadFilte
         .order_by(SupportPlan.next_review_due.asc(), SupportPlan.id).limit(limit).offset(offset)
     ).all()
     return list(plans), total
+
+
+def caseload_flags(session: Session, plan_ids: list[int]) -> dict[int, set[CaseloadFilter]]:
+    """For plans on a caseload page: which wait on staff (a review asked for, a comment
+    waiting for a reply)."""
+    flags: dict[int, set[CaseloadFilter]] = {plan_id: set() for plan_id in plan_ids}
+    if not plan_ids:
+        return flags
+    asked = select(ReviewRequest.plan_id).where(ReviewRequest.plan_id.in_(plan_ids), ReviewRequest.answered_at.is_(None))
+    waiting = select(SupportPlan.id).where(SupportPlan.id.in_(plan_ids), comment_waiting_condition())
+    for flag, query in ((CaseloadFilter.review_asked, asked), (CaseloadFilter.comment_waiting, waiting)):
+        for plan_id in session.scalars(query):
+            flags[plan_id].add(flag)
+    return flags
+
+
+def comment_waiting_condition():
+    """A plan whose latest message in the conversation is the client's (no reply after it)."""
+    later = aliased(PlanComment)
+    latest = (select(func.max(later.id)).where(later.plan_id == SupportPlan.id).correlate(SupportPlan)
+              .scalar_subquery())
+    return select(PlanComment.id).where(PlanComment.id == latest, PlanComment.from_client.is_(True)).exists()
 
 
 def _months_before(today: dt.date, months: int) -> dt.date:

@@ -68,6 +68,7 @@ def carer_access(session: Session, carer: Account, client_id: int) -> CarerAcces
             CarerAccess.carer_account_id == carer.id,
             CarerAccess.client_id == client_id,
             CarerAccess.revoked_at.is_(None),
+            CarerAccess.accepted_at.is_not(None),  # a carer reads nothing before they accept
         )
     )
 

@@ -19,7 +19,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale, format_date
 from sqlalchemy.orm import Session
 
-from ..domain import outbox
+from ..domain import outbox, updates
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 
@@ -57,3 +57,28 @@ def send(session: Session, message: str, *, to: str, language: str | None, now: 
     before (so running a job twice sends nothing twice)."""
     subject, body = render(message, language=recipient_language(language), **context)
     return outbox.queue_mail(session, to=to, subject=subject, body=body, now=now, dedupe_key=dedupe_key) is not None
+
+
+# Where each update's mail links to: the page that shows it.
+UPDATE_PAGES = {
+    "plan_shared": "plans.my_plan", "plan_reply": "plans.my_plan", "review_asked": "plans.reviews",
+    "review_recorded": "plans.reviews", "request_status": "choice.start", "carer_access": "plans.carers",
+}
+
+
+def send_updates(session: Session, *, client_id: int, now: dt.datetime) -> int:
+    """Queue the mails of the client's updates nobody has been told of yet (call it in the
+    transaction that made them): one to each person told, in their language. Returns how
+    many were queued."""
+    queued = 0
+    for update in updates.untold(session, client_id):
+        mailed = [
+            person for person in updates.recipients(session, update)
+            if send(session, "record_update", to=person.email, language=person.language, now=now,
+                    dedupe_key=f"update:{update.id}:{person.account_id}", kind=update.kind.value,
+                    detail=update.detail, for_client=person.is_client, page=UPDATE_PAGES[update.kind.value],
+                    client_id=update.client_id)
+        ]
+        updates.mark_told(update, mailed=mailed, now=now)
+        queued += len(mailed)
+    return queued

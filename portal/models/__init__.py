@@ -48,6 +48,7 @@ from .services import (
     RespondentType,
     SafeguardingAlert,
 )
+from .updates import PlanComment, ReviewRequest, ReviewUrgency, Update, UpdateKind
 
 
 @event.listens_for(AuditEvent, "before_update")

@@ -96,25 +96,32 @@ class Account(Base):
 
 
 class CarerAccess(Base):
-    """A client's consent for a carer to act with them, scope by scope."""
+    """A client's invitation of a carer and consent for them to act with them, scope by
+    scope. It grants nothing until the carer accepts it (`accepted_at`), and nothing after
+    the client stops it (`revoked_at`). The client sees the name and address they typed, so
+    the list says nothing about whose address it is; an address that belongs to staff gets
+    an invitation row with no carer (`carer_account_id` empty) that can never be accepted."""
 
     __tablename__ = "carer_access"
     __table_args__ = (Index("ix_carer_access_active", "carer_account_id", "client_id", "revoked_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    carer_account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    carer_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    carer_name: Mapped[str] = mapped_column(String(200), default="")  # as the client typed it
+    invited_email: Mapped[str] = mapped_column(String(254), default="")  # as the client typed it, lower-cased
     scopes: Mapped[list] = mapped_column(default=list)  # list of CarerScope values
     relationship_to_client: Mapped[str | None] = mapped_column(String(100))
-    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)  # when the client (last) invited them
     granted_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    accepted_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
 
-    carer: Mapped[Account] = relationship(foreign_keys=[carer_account_id])
+    carer: Mapped[Account | None] = relationship(foreign_keys=[carer_account_id])
     client: Mapped[Client] = relationship()
 
     def allows(self, scope: CarerScope) -> bool:
-        return self.revoked_at is None and scope.value in self.scopes
+        return self.accepted_at is not None and self.revoked_at is None and scope.value in self.scopes
 
 
 class LinkPurpose(enum.StrEnum):

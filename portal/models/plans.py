@@ -115,7 +115,6 @@ class SupportPlanVersion(Base):
     written_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     agreed_by_client_at: Mapped[dt.datetime | None]
-    client_comment: Mapped[str | None] = mapped_column(Text)  # "I want to talk about changes"
     # The personal budget (Care Act 2014 s.25), as staff enter it after assessment, in pence:
     # the amount a year; for a mixed arrangement the part paid as a direct payment (the rest
     # is council-arranged); the client's assessed contribution a week (0: they pay nothing).

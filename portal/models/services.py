@@ -159,6 +159,7 @@ class AlertSource(enum.StrEnum):
     plan_comment = "plan_comment"
     goal_note = "goal_note"
     arrangement_request = "arrangement_request"
+    review_request = "review_request"
 
 
 class SafeguardingAlert(Base):

@@ -67,12 +67,15 @@ auth.kept_answers           .    Y     Y     Y      Y       Y         Y         
 auth.sign_out               .    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 chat.personal_answer        .    .     .     .      .       .         .             .          .      .     .           .    .
 plans.people_i_support      .    Y     Y     Y      Y       Y         Y             Y          Y      .     .           .    .
+plans.accept_invitation     .    Y     Y     Y      Y       Y         Y             Y          Y      .     .           .    .
 plans.my_support            .    Y     .     Y      .       .         .             .          .      Y     .           .    .
 plans.my_plan               .    Y     .     Y      .       .         .             .          .      Y     .           .    .
 plans.respond_to_plan       .    Y     .     .      .       .         .             .          .      .     .           .    .
 plans.goals                 .    Y     .     .      Y       .         .             .          .      Y     .           .    .
 plans.rate_goal             .    Y     .     .      Y       .         .             .          .      Y     .           .    .
 plans.reviews               .    Y     .     .      .       Y         .             .          .      Y     .           .    .
+plans.ask_for_review        .    Y     .     .      .       Y         .             .          .      .     .           .    .
+plans.review_urgency        .    Y     .     .      .       Y         .             .          .      .     .           .    .
 choice.start                .    Y     .     .      .       .         Y             .          .      .     .           .    .
 choice.what                 .    Y     .     .      .       .         Y             .          .      .     .           .    .
 choice.preferences          .    Y     .     .      .       .         Y             .          .      .     .           .    .
@@ -88,7 +91,9 @@ plans.who_has_looked        .    Y     .     .      .       .         .         
 plans.my_data_page          .    Y     .     .      .       .         .             .          .      .     .           .    .
 plans.my_data_json          .    Y     .     .      .       .         .             .          .      .     .           .    .
 staff.caseload              .    .     .     .      .       .         .             .          .      Y     Y           .    .
+staff.review_requests_queue .    .     .     .      .       .         .             .          .      Y     Y           .    .
 staff.write_plan            .    .     .     .      .       .         .             .          .      Y     .           .    .
+staff.reply_about_plan      .    .     .     .      .       .         .             .          .      Y     .           .    .
 staff.plan_saved            .    .     .     .      .       .         .             .          .      Y     .           .    .
 staff.schedule_review       .    .     .     .      .       .         .             .          .      Y     .           .    .
 staff.record_review         .    .     .     .      .       .         .             .          .      Y     .           .    .

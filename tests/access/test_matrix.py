@@ -59,10 +59,11 @@ def _carer(session, client_id: int, scopes: list[str]) -> Account:
     carer = _new_account(session, Role.carer)
     if scopes:
         session.add(CarerAccess(carer_account_id=carer.id, client_id=client_id, scopes=sorted(scopes),
-                                granted_at=utcnow()))
+                                granted_at=utcnow(), accepted_at=utcnow()))
     else:  # a carer of someone else: no grant from this client
         other = session.scalar(select(Client.id).where(Client.id != client_id).limit(1))
-        session.add(CarerAccess(carer_account_id=carer.id, client_id=other, scopes=["plan"], granted_at=utcnow()))
+        session.add(CarerAccess(carer_account_id=carer.id, client_id=other, scopes=["plan"], granted_at=utcnow(),
+                                accepted_at=utcnow()))
     return carer
 
 
@@ -114,6 +115,8 @@ def _object_args(session, endpoint: str, client_id: int) -> dict:
     if endpoint == "plans.rate_goal":
         goal = session.scalar(select(Goal.id).join(SupportPlan).where(SupportPlan.client_id == client_id).limit(1))
         return {"goal_id": goal if goal is not None else 10**9}
+    if endpoint == "plans.accept_invitation":  # nobody's invitation: the same answer as another's
+        return {"access_id": 10**9}
     if endpoint in ("plans.carer_scopes", "plans.stop_carer"):
         access = session.scalar(select(CarerAccess.id).where(CarerAccess.client_id == client_id,
                                                              CarerAccess.revoked_at.is_(None)).limit(1))

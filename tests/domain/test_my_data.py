@@ -30,10 +30,12 @@ def test_the_export_names_who_wrote_cares_and_looked_reading_only_their_names(se
 
     writers = {version["written_by"] for plan in data["support_plans"] for version in plan["versions"]}
     assert writers - {None}, "the demo plan has versions written by a worker"
-    assert carer.display_name in {carer_row["name"] for carer_row in data["carers"]}
+    # A carer is named as the client typed the name when inviting them (no account read).
+    assert carer.display_name in {carer_row["carer_name"] for carer_row in data["carers"]}
     lookers = {view["who"] for view in data["who_has_looked_at_your_record"]}
     assert staff.display_name in lookers and None not in lookers
-    mentioned = len((writers | {carer.display_name} | lookers) - {None})
+    talkers = {c["written_by"] for plan in data["support_plans"] for c in plan["conversation"]}
+    mentioned = len((writers | lookers | talkers) - {None})
     accounts = len(session.scalars(select(Account.id)).all())
     assert name_lookups == [mentioned] and mentioned < accounts
 

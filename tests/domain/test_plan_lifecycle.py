@@ -10,7 +10,10 @@ discharge, and after every step checks:
 - a review is due at most 12 months after the last one (or the plan's start);
 - a version marked agreed says the same as a version the client agreed themselves;
 - every change to what the plan says makes a new version (history is never rewritten
-  once shared).
+  once shared);
+- a personal budget fits how the support is arranged in every version (a split only for
+  a mixed arrangement, parts that add up, a contribution no more than the budget), and an
+  agreed budget changes only at a review, going to the client to agree.
 
 It found the late-review case (a Level 1 review held late and continued could run a block
 past the 24-month limit) within its default examples.
@@ -27,7 +30,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from sqlalchemy import select
 
 from portal.domain import plans
+from portal.domain.budgets import Budget
 from portal.domain.plans import GoalText, PlanRuleError, PlanText, SupportDetails
+from portal.domain.staying_well import Contact, StayingWell
 from portal.models import (
     Account,
     Arrangement,
@@ -46,7 +51,17 @@ _names = itertools.count()
 def _content(version) -> tuple:
     """What a version says: what the client agrees to."""
     return (version.level, version.arrangement, version.provider_id, version.hours_per_week, version.location,
-            version.what_matters_to_me, [(g["description"], g["steps"], g["who_helps"]) for g in version.goals_snapshot])
+            version.what_matters_to_me, [(g["description"], g["steps"], g["who_helps"]) for g in version.goals_snapshot],
+            Budget.of(version), version.staying_well)
+
+
+def _budget(arrangement: Arrangement, pounds: int, contribution: int) -> Budget:
+    """A budget that fits `arrangement` (a mixed one split about a third as a direct payment)."""
+    pence = pounds * 100
+    return Budget(pence, pence // 3 if arrangement == Arrangement.mixed else None, contribution * 100)
+
+
+budgets = st.tuples(st.sampled_from([5200, 9880, 15600]), st.sampled_from([0, 20]))
 
 
 class PlanLife(RuleBasedStateMachine):
@@ -98,28 +113,49 @@ class PlanLife(RuleBasedStateMachine):
         self.agreed_contents.append(_content(self.plan.versions[-1]))
 
     @precondition(lambda self: self._open())
-    @rule(words=st.sampled_from(["Walking to the shops", "Seeing my sister", "Sleeping better"]))
-    def rewrite(self, words):
+    @rule(words=st.sampled_from(["Walking to the shops", "Seeing my sister", "Sleeping better"]),
+          staying_well=st.sampled_from([None, "Calling Sam", "A walk"]))
+    def rewrite(self, words, staying_well):
         before = _content(self.plan.versions[-1])
         was_draft = self.plan.status == PlanStatus.draft
-        plans.rewrite_plan(self.session, self.plan, text=PlanText(words, [GoalText(words, steps="One step")]),
+        well = staying_well and StayingWell(what_helps=staying_well, contacts=(Contact("Sam", "0114 496 0000"),))
+        plans.rewrite_plan(self.session, self.plan, text=PlanText(words, [GoalText(words, steps="One step")], well),
                            written_by=self.staff, summary="Changed with the client", now=self._now())
         if not was_draft and _content(self.plan.versions[-1]) != before:
             assert len(self.plan.versions) > self.versions_seen, "a change to a shared plan made no new version"
 
     @precondition(lambda self: self._open())
-    @rule(asked_by_client=st.booleans())
-    def arrangement_changes(self, asked_by_client):
-        to = (Arrangement.direct_payment if self.plan.arrangement == Arrangement.council_arranged
-              else Arrangement.council_arranged)
+    @rule(amounts=budgets)
+    def budget_written(self, amounts):
+        """Staff write the personal budget on the plan form: allowed until the client first
+        agrees, or to add one a plan lacks; after that only a review changes it."""
+        budget = _budget(self.plan.arrangement, *amounts)
+        before, was_draft = self.plan.versions[-1], self.plan.status == PlanStatus.draft
+        ever_agreed = any(v.agreed_by_client_at for v in self.plan.versions)
+        try:
+            plans.rewrite_plan(self.session, self.plan, text=PlanText("Feeling at home", [GoalText("Cook")]),
+                               written_by=self.staff, summary="Budget", now=self._now(), budget=budget)
+        except PlanRuleError as problem:
+            assert problem.code == "budget_changes_at_review", problem.code
+            assert ever_agreed and Budget.of(before) not in (None, budget)
+            return
+        assert Budget.of(self.plan.versions[-1]) == budget
+        if not was_draft:
+            assert self.plan.status == PlanStatus.shared, "a budget written on the form stood agreed"
+
+    @precondition(lambda self: self._open())
+    @rule(asked_by_client=st.booleans(), pick=st.integers(0, 1))
+    def arrangement_changes(self, asked_by_client, pick):
+        to = [a for a in Arrangement if a != self.plan.arrangement][pick]
         plans.change_arrangement(self.session, self.plan, arrangement=to, provider=self.provider, written_by=self.staff,
                                  today=self.today, reason="Agreed request", asked_by_client=asked_by_client)
         if asked_by_client and self.plan.status == PlanStatus.agreed:
             self.agreed_contents.append(_content(self.plan.versions[-1]))
 
     @precondition(lambda self: self._open())
-    @rule(timing=st.integers(-90, 120), pick=st.integers(0, 5), hours=st.sampled_from([None, 6, 10]))
-    def review(self, timing, pick, hours):
+    @rule(timing=st.integers(-90, 120), pick=st.integers(0, 5), hours=st.sampled_from([None, 6, 10]),
+          amounts=st.none() | budgets)
+    def review(self, timing, pick, hours, amounts):
         """A review held `timing` days from when it is due (early, on time or late)."""
         due = plans.open_review(self.plan).due_on
         held_on = max(due + dt.timedelta(days=timing), self.plan.block_start)
@@ -127,9 +163,10 @@ class PlanLife(RuleBasedStateMachine):
         offered = plans.outcomes_for(self.plan, held_on)
         outcome = offered[pick % len(offered)]
         level_before = self.plan.level
+        budget = _budget(self.plan.arrangement, *amounts) if amounts else None
         try:
             plans.record_review(self.session, self.plan, outcome=outcome, held_on=held_on, notes="", by=self.staff,
-                                today=self.today, now=self._now(), hours_per_week=hours)
+                                today=self.today, now=self._now(), hours_per_week=hours, budget=budget)
         except PlanRuleError as problem:
             # The form only offers allowed outcomes: refusing one of them is a bug, except
             # that a review cannot be held before the block it reviews began.
@@ -164,6 +201,19 @@ class PlanLife(RuleBasedStateMachine):
             if version.status == PlanStatus.agreed:
                 assert version.agreed_by_client_at is not None
                 assert _content(version) in self.agreed_contents, "marked agreed, but the client never agreed this"
+
+    @invariant()
+    def a_budget_fits_how_the_support_is_arranged(self):
+        for version in self.plan.versions:
+            budget = Budget.of(version)
+            if budget is None:
+                continue
+            split = budget.direct_payment_pence_a_year
+            if version.arrangement != Arrangement.mixed:
+                assert split is None, "a split kept after the arrangement stopped being mixed"
+            elif split is not None:
+                assert 0 < split < budget.pence_a_year
+            assert budget.contribution_pence_a_week * 52 <= budget.pence_a_year
 
     @invariant()
     def versions_only_grow(self):

@@ -170,7 +170,18 @@ def test_only_the_client_agrees_and_a_comment_is_needed_to_ask_for_changes(sessi
         plans.ask_for_changes(session, plan, client_account=account, comment="   ", now=NOW)
     assert problem.value.code == "comment_needed"
     worker = plans.ask_for_changes(session, plan, client_account=account, comment="Thursdays suit me better", now=NOW)
-    assert worker.id == staff.id and plan.versions[-1].client_comment == "Thursdays suit me better"
+    assert worker.id == staff.id
+    # A second comment joins the first (it used to overwrite it); staff see one waiting until they reply.
+    plans.ask_for_changes(session, plan, client_account=account, comment="And mornings, please", now=NOW)
+    assert [(c.from_client, c.text, c.version_no) for c in plans.conversation(session, plan)] == [
+        (True, "Thursdays suit me better", 1), (True, "And mornings, please", 1)]
+    assert plans.caseload_flags(session, [plan.id])[plan.id] == {plans.CaseloadFilter.comment_waiting}
+    with pytest.raises(PlanRuleError) as problem:
+        plans.reply_to_client(session, plan, staff=staff, text="  ", now=NOW)
+    assert problem.value.code == "reply_needed"
+    plans.reply_to_client(session, plan, staff=staff, text="Thursday mornings it is", now=NOW)
+    assert [c.from_client for c in plans.conversation(session, plan)] == [True, True, False]
+    assert plans.caseload_flags(session, [plan.id])[plan.id] == set()
 
 
 @pytest.mark.parametrize("rating", [-1, 11, 100])
@@ -307,8 +318,15 @@ def test_reminders_go_to_the_client_and_carers_allowed_to_see_reviews(session):
     other = Account(email="carer-n@example.org", display_name="Carer N", role=Role.carer)
     session.add_all([carer, other])
     session.flush()
-    session.add_all([CarerAccess(carer_account_id=carer.id, client_id=client.id, scopes=["reviews"], granted_at=NOW),
-                     CarerAccess(carer_account_id=other.id, client_id=client.id, scopes=["plan"], granted_at=NOW)])
+    pending = Account(email="carer-p@example.org", display_name="Carer P", role=Role.carer)
+    session.add(pending)
+    session.flush()
+    session.add_all([CarerAccess(carer_account_id=carer.id, client_id=client.id, scopes=["reviews"], granted_at=NOW,
+                                 accepted_at=NOW),
+                     CarerAccess(carer_account_id=other.id, client_id=client.id, scopes=["plan"], granted_at=NOW,
+                                 accepted_at=NOW),
+                     # invited, not accepted yet: told nothing
+                     CarerAccess(carer_account_id=pending.id, client_id=client.id, scopes=["reviews"], granted_at=NOW)])
     session.flush()
     due = [r for r in plans.reminders_due(session, TODAY) if r.review.plan_id == plan.id]
     assert sorted(r.to for r in due) == ["carer-r@example.org", "testa@example.org"]

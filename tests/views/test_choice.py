@@ -2,7 +2,7 @@
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.db import db
 from portal.models import (
@@ -15,6 +15,8 @@ from portal.models import (
     SupportLocation,
     SupportPlan,
     SupportPlanVersion,
+    Update,
+    UpdateKind,
     utcnow,
 )
 from tests.conftest import sign_in_client
@@ -56,7 +58,7 @@ def _walk(client, base, to="direct_payment"):
     assert client.post(f"{base}/change/contact", data={"contact_method": "email", "contact_detail": "me@example.org"}).status_code == 302
 
 
-def test_client_asks_for_a_direct_payment_and_gets_a_reference(app, client, sign_in, demo_client_id):
+def test_client_asks_for_a_direct_payment_and_gets_a_reference(app, client, sign_in, demo_client_id, demo_accounts):
     sign_in("client")
     base = f"/en/clients/{demo_client_id}/support-arrangement"
     assert "Council-arranged support" in client.get(base).get_data(as_text=True)
@@ -73,7 +75,10 @@ def test_client_asks_for_a_direct_payment_and_gets_a_reference(app, client, sign
         assert len(requests) == 1
         made = requests[0]
         assert made.to_arrangement == Arrangement.direct_payment and made.preferences["language"] == "ar"
-        assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.to_address == "me@example.org")) == 1
+        # The client is told through their account (a link to sign in, no details); the
+        # address typed as the way to contact them is for the worker.
+        told = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == demo_accounts["client"].email)).all()
+        assert len(told) == 1 and made.reference not in told[0].body_text and "Halal" not in told[0].body_text
     confirmation = client.get(first.headers["Location"]).get_data(as_text=True)
     assert made.reference in confirmation and "Requested" in confirmation
 
@@ -119,7 +124,8 @@ def test_carer_needs_the_arrangement_scope(app, client, sign_in, demo_accounts, 
     with app.app_context():
         carer = db.session.scalar(select(Account).where(Account.email == demo_accounts["carer"].email))
         db.session.execute(CarerAccess.__table__.delete().where(CarerAccess.carer_account_id == carer.id))
-        db.session.add(CarerAccess(carer_account_id=carer.id, client_id=demo_client_id, scopes=["plan"]))
+        db.session.add(CarerAccess(carer_account_id=carer.id, client_id=demo_client_id, scopes=["plan"],
+                                   accepted_at=utcnow()))
         db.session.commit()
     sign_in("carer")
     assert client.get(f"/en/clients/{demo_client_id}/support-arrangement").status_code == 404
@@ -149,6 +155,9 @@ def test_staff_decide_and_an_agreed_request_becomes_a_new_plan_version(app, sign
     assert reference in queue
     url = f"/en/staff/arrangement-requests/{reference}"
     assert staff.post(url, data={"action": "assign"}).status_code == 302
+    # The person's stated preferences are on the decision page (times of day and the rest).
+    decision = staff.get(url).get_data(as_text=True)
+    assert "Mornings, Weekends" in decision and "Halal food" in decision and "Arabic" in decision
     assert "Choose what to do" in staff.post(url, data={"action": "nonsense"}).get_data(as_text=True)
     declined = staff.post(url, data={"action": "decline", "reason": ""}).get_data(as_text=True)
     assert "Enter the reason" in declined
@@ -160,8 +169,13 @@ def test_staff_decide_and_an_agreed_request_becomes_a_new_plan_version(app, sign
         assert plan.arrangement == Arrangement.direct_payment and plan.provider_id is None
         assert len(plan.versions) == versions_before + 1
         assert plan.versions[-1].change_summary == f"Arrangement change {reference} agreed"
-        subjects = db.session.scalars(select(OutboxMessage.subject).where(OutboxMessage.to_address == "me@example.org")).all()
+        subjects = db.session.scalars(select(OutboxMessage.subject).where(
+            OutboxMessage.to_address == demo_accounts["client"].email)).all()
         assert len(subjects) >= 3, "a mail for the request and for each change of status"
+        statuses = db.session.scalars(select(Update.detail).where(Update.client_id == demo_client_id,
+                                                                  Update.kind == UpdateKind.request_status)
+                                      .order_by(Update.id)).all()
+        assert statuses == ["requested", "in_discussion", "agreed"]
     support = person.get(f"/en/clients/{demo_client_id}/support").get_data(as_text=True)
     assert "You manage a direct payment" in support
     track = person.get(f"/en/clients/{demo_client_id}/support-arrangement/requests/{reference}").get_data(as_text=True)

@@ -163,7 +163,8 @@ def test_a_carer_gives_feedback_only_with_the_feedback_scope(app, client, sign_i
     client_id, carer_id = demo_ids
     with app.app_context():
         db.session.execute(CarerAccess.__table__.delete().where(CarerAccess.carer_account_id == carer_id))
-        db.session.add(CarerAccess(carer_account_id=carer_id, client_id=client_id, scopes=["plan"]))
+        db.session.add(CarerAccess(carer_account_id=carer_id, client_id=client_id, scopes=["plan"],
+                                   accepted_at=utcnow()))
         db.session.commit()
     sign_in("carer")
     assert client.get(f"/en/clients/{client_id}/feedback").status_code == 404

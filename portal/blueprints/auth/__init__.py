@@ -25,7 +25,7 @@ from ...access import (
     stay_signed_in,
 )
 from ...db import db, writing
-from ...domain import accounts, audit, two_factor
+from ...domain import accounts, audit, carers, two_factor
 from ...domain.accounts import InvitationProblem, PasswordProblem, SignInFailure, Throttle
 from ...limits import limiter
 from ...models import Account, LinkPurpose, Role, utcnow
@@ -207,6 +207,9 @@ def accept_invitation(token: str):
                 return render_template("auth/invitation_problem.html",
                                        message=INVITATION_MESSAGES[InvitationProblem.used]), 410
             _audit("invitation_accepted", account)
+            # Setting a first password from a carer's invitation accepts it.
+            carers.accept_on_activation(db.session, account, now=utcnow(),
+                                        valid_days=current_app.config["INVITE_VALID_DAYS"])
             return _password_step_passed(account, None)
     form.password.data = form.confirm.data = ""
     return render_template("auth/set_password.html", form=form, account=found.account)

@@ -10,13 +10,14 @@ import secrets
 from flask import Blueprint, current_app, g, jsonify, render_template, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ...access import ASSISTANT_GRANT, PUBLIC, audience
 from ...crisis_help import crisis_help, grade
 from ...db import db
-from ...domain import assistant, assistant_grants
+from ...domain import assistant, assistant_grants, staying_well
 from ...forms import PortalForm, TextArea, strip
 from ...limits import limiter
 from ...models import utcnow
@@ -94,6 +95,26 @@ _per_address = limiter.shared_limit(lambda: current_app.config["RATELIMIT_CHAT_A
                                     methods=["POST"])
 
 
+# The grades of help for a message that shows high risk (portal.crisis_help.REPLIES).
+HIGH_RISK_HELP = ("high", "from_others", "from_others_and_self")
+
+
+def _staying_well(help_kind: str | None) -> Markup:
+    """Beside the crisis numbers, for a message that shows high risk: the signed-in
+    client's own staying-well plan (a carer's, for the person they act for when their grant
+    covers the plan), read through the access decision; "" for anyone else."""
+    account = g.get("account")
+    if help_kind not in HIGH_RISK_HELP or account is None:
+        return Markup("")
+    _allowed, client_id = assistant_grants.client_for(db.session, account, session.get("acting_for"))
+    well = staying_well.for_chat(db.session, reader=account, client_id=client_id, now=utcnow(),
+                                 request_id=g.get("request_id"))
+    db.session.commit()  # the audit event of the read
+    if well is None:
+        return Markup("")
+    return Markup(render_template("chat/_staying_well.html", well=well, client_id=client_id))
+
+
 def _help_kind(reply: assistant.ChatReply) -> str | None:
     """The crisis help under a reply: graded by the risk the message showed; the numbers
     whenever the assistant could not answer."""
@@ -123,7 +144,7 @@ def chat_message():
     return jsonify(
         texts=[str(reply_html(text)) for text in texts],
         suggestions=[{"title": s.title, "question": s.question} for s in reply.suggestions],
-        help_html=str(crisis_help(_help_kind(reply))) or None,
+        help_html=str(crisis_help(_help_kind(reply)) + _staying_well(_help_kind(reply))) or None,
     )
 
 
@@ -140,8 +161,9 @@ def chat_page():
         reply = _ask(asked)
         form.message.data = ""
     g.personal = True
-    return render_template("chat/chat.html", form=form, reply=reply, asked=asked,
-                           help_kind=_help_kind(reply) if reply else None, reply_html=reply_html)
+    help_kind = _help_kind(reply) if reply else None
+    return render_template("chat/chat.html", form=form, reply=reply, asked=asked, help_kind=help_kind,
+                           staying_well=_staying_well(help_kind), reply_html=reply_html)
 
 
 @bp.get("/chat/personal/<any('next-review', goals, provider, request):topic>")

@@ -17,9 +17,9 @@ from ...domain import choice, plans, safeguarding
 from ...domain.choice import Preferences
 from ...domain.providers import languages_offered
 from ...i18n import LANGUAGES
-from ...models import Account, AlertSource, Arrangement, CarerScope, Provider, RequestStatus, Role, utcnow
+from ...models import AlertSource, Arrangement, CarerScope, Provider, RequestStatus, Role, utcnow
 from ..common import client_record
-from .forms import ContactForm, PreferencesForm, SubmitForm, WhatForm
+from .forms import TIME_LABELS, ContactForm, PreferencesForm, SubmitForm, WhatForm
 
 bp = Blueprint("choice", __name__)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -155,7 +155,7 @@ def check(client_id: int):
             made = error.existing
         except choice.NoChange:
             return redirect(url_for("choice.what", client_id=client.id))
-        _mail_status(made)
+        mail.send_updates(db.session, client_id=client.id, now=utcnow())
         db.session.delete(draft)
         db.session.commit()
         return redirect(url_for("choice.track", client_id=client.id, reference=made.reference, sent=1))
@@ -174,17 +174,6 @@ def track(client_id: int, reference: str):
     if made is None or made.client_id != client.id:
         abort(404)
     return render_template("choice/track.html", client=client, made=made, just_sent=request.args.get("sent") == "1")
-
-
-def _mail_status(made) -> None:
-    """Tell the person who asked, in their language, once per status."""
-    requester = db.session.get(Account, made.requested_by_account_id) if made.requested_by_account_id else None
-    to = made.contact_detail if made.contact_method == "email" else (requester.email if requester else None)
-    if to:
-        mail.send(db.session, "arrangement_request_status", to=to,
-                  language=requester.preferred_language if requester else None, now=utcnow(),
-                  dedupe_key=f"arrangement:{made.id}:{made.status.value}",
-                  reference=made.reference, status=made.status.value, reason=made.decision_reason)
 
 
 # Staff: the queue of requests and the decision.
@@ -219,12 +208,17 @@ def decide(reference: str):
                 choice.change_status(db.session, made, status=status, by=current_account(), reason=reason, now=utcnow())
                 if status == RequestStatus.agreed:
                     choice.apply_agreed_arrangement(db.session, made, by=current_account(), today=utcnow().date())
-                _mail_status(made)
+                mail.send_updates(db.session, client_id=made.client_id, now=utcnow())
                 db.session.commit()
                 return redirect(url_for("choice.decide", reference=made.reference))
             except choice.ReasonNeeded:
                 errors["reason"] = _("Enter the reason, in words the person will understand")
             except choice.NotAllowedTransition:
                 errors["action"] = _("This request has already been decided")
+    # The person's stated preferences, for finding support that fits them.
+    preferences = made.preferences or {}
+    provider_id = preferences.get("preferred_provider_id")
     return render_template("choice/decide.html", made=made, client=client, errors=errors,
+                           times=[TIME_LABELS[t] for t in preferences.get("times_of_day", []) if t in TIME_LABELS],
+                           provider=db.session.get(Provider, provider_id) if provider_id else None,
                            reason=request.form.get("reason", "") if request.method == "POST" else "")

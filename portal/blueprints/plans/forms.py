@@ -3,6 +3,7 @@ from wtforms import EmailField, RadioField, SelectMultipleField, StringField, Te
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
+from ... import labels
 from ...forms import CheckboxesInput, PortalForm, RadioInput, TextArea, TextInput, strip
 
 # What a client may let a carer see or do (CarerScope values), in the client's words.
@@ -40,6 +41,42 @@ class PlanResponseForm(PortalForm):
             self.comment.errors = [_l("Tell us what you would like to change")]
             return False
         return valid
+
+
+class PlanCommentForm(PortalForm):
+    """When there is no version waiting for agreement: only the words to the worker."""
+
+    comment = TextAreaField(
+        _l("What would you like to talk about or change?"), widget=TextArea(), filters=[strip],
+        validators=[DataRequired(message=_l("Tell us what you would like to change")),
+                    Length(max=2000, message=_l("This must be 2,000 characters or fewer"))],
+    )
+
+
+class ReviewReasonForm(PortalForm):
+    reason = TextAreaField(
+        _l("Why would you like a review?"), widget=TextArea(), filters=[strip],
+        validators=[DataRequired(message=_l("Tell us why you would like a review")),
+                    Length(max=2000, message=_l("This must be 2,000 characters or fewer"))],
+    )
+
+
+class ReviewUrgencyForm(PortalForm):
+    urgency = RadioField(
+        _l("How soon do you need the review?"), widget=RadioInput(),
+        choices=[SelectChoice(code, label) for code, label in labels.urgency_names.items()],
+        validators=[InputRequired(message=_l("Select how soon you need the review"))],
+    )
+
+
+class ReplyForm(PortalForm):
+    """A worker's reply in the conversation about the plan (the client reads it)."""
+
+    reply = TextAreaField(
+        _l("Your reply to the client"), widget=TextArea(), filters=[strip],
+        validators=[DataRequired(message=_l("Write your reply")),
+                    Length(max=2000, message=_l("This must be 2,000 characters or fewer"))],
+    )
 
 
 class RatingForm(PortalForm):
@@ -115,7 +152,22 @@ RULE_MESSAGES = {
     "too_far_after_due": _l("The review must be no more than 3 months after it is due"),
     "hours_out_of_range": _l("Hours a week must be between 0.5 and 168"),
     "too_many_invitations": _l("You cannot send more invitations today. Try again tomorrow."),
+    "reply_needed": _l("Write your reply"),
+    "no_plan": _l("There is no support plan to review yet"),
+    "reason_needed": _l("Tell us why you would like a review"),
+    "reason_too_long": _l("This must be 2,000 characters or fewer"),
     "no_scopes": _l("Select at least one thing they may see or do"),
+    "budget_out_of_range": _l("The personal budget must be more than £0 and no more than £500,000 a year"),
+    "budget_split_needed": _l("For a mix, enter the part of the budget paid as a direct payment"),
+    "budget_split_only_mixed": _l("Only a mix of council-arranged support and a direct payment is split: leave the direct payment part empty"),
+    "budget_split_out_of_range": _l("The direct payment part must be more than £0 and less than the whole budget"),
+    "contribution_out_of_range": _l("What the client pays cannot be more than the budget"),
+    "section_117_is_free": _l("Section 117 aftercare is free: the client pays nothing towards it"),
+    "budget_changes_at_review": _l("An agreed personal budget changes only at a review"),
+    "staying_well_too_long": _l("This must be 2,000 characters or fewer"),
+    "too_many_contacts": _l("The staying-well plan can name up to 5 people to contact"),
+    "contact_name_needed": _l("Enter the name of the person to contact, or leave both boxes empty"),
+    "phone_not_valid": _l("Enter a phone number, like 0114 496 0000"),
 }
 
 

@@ -8,8 +8,10 @@ from sqlalchemy import select
 from ... import mail
 from ...access import audience, current_account
 from ...db import db
-from ...domain import accounts, audit, plans
+from ...domain import accounts, audit, budgets, plans, review_requests, staying_well, updates
+from ...domain.budgets import Budget
 from ...domain.plans import GoalText, PlanRuleError, PlanText, SupportDetails
+from ...domain.staying_well import Contact, StayingWell
 from ...models import (
     Account,
     AccountStatus,
@@ -20,10 +22,12 @@ from ...models import (
     Role,
     SupportLocation,
     Team,
+    UpdateKind,
     utcnow,
 )
 from ..common import client_record
-from ..plans.forms import rule_message
+from ..plans import plan_page
+from ..plans.forms import ReplyForm, rule_message
 from .forms import InviteForm, PlanForm, RecordReviewForm, ScheduleReviewForm
 
 bp = Blueprint("staff", __name__)
@@ -118,6 +122,7 @@ def caseload():
     counts = {f: plans.caseload(db.session, staff.team_id, today, f, limit=0)[1] for f in plans.CaseloadFilter}
     return render_template(
         "staff/caseload.html", found=found, total=total, only=only, counts=counts, page=page,
+        flags=plans.caseload_flags(db.session, [plan.id for plan in found]),
         pages=max(1, -(-total // PAGE_SIZE)), today=today, plans=plans,
         without_plan=plans.clients_without_plan(db.session, staff.team_id) if only is None and page == 1 else [],
     )
@@ -136,7 +141,30 @@ def _text_from(form: PlanForm) -> PlanText:
         GoalText(entry.form.description.data, entry.form.steps.data or "", entry.form.who_helps.data or "",
                  entry.form.target_date.data, int(entry.form.goal_id.data) if (entry.form.goal_id.data or "").isdigit() else None)
         for entry in form.goals.entries if entry.form.description.data
-    ])
+    ], StayingWell(
+        **{part: getattr(form, part).data or "" for part in staying_well.PARTS},
+        contacts=tuple(Contact(entry.form.name.data, entry.form.phone.data)
+                       for entry in form.contacts.entries if entry.form.name.data or entry.form.phone.data),
+    ))
+
+
+def _budget_from(form: PlanForm) -> Budget | None:
+    """The personal budget typed (None: none given, or the form has no budget boxes)."""
+    if form.budget_a_year is None or form.budget_a_year.parsed is None:
+        return None
+    return Budget(form.budget_a_year.parsed, form.direct_payment_a_year.parsed, form.contribution_a_week.parsed or 0)
+
+
+# Which box a plan rule's refusal is about (the rest show at the top of the form).
+RULE_FIELDS = {
+    "budget_out_of_range": "budget_a_year", "budget_split_needed": "direct_payment_a_year",
+    "budget_split_only_mixed": "direct_payment_a_year", "budget_split_out_of_range": "direct_payment_a_year",
+    "contribution_out_of_range": "contribution_a_week", "section_117_is_free": "contribution_a_week",
+}
+
+
+def _money(pence: int | None) -> str:
+    return "" if pence is None else f"{pence // 100}" + (f".{pence % 100:02d}" if pence % 100 else "")
 
 
 def _plan_form(plan) -> PlanForm:
@@ -152,12 +180,22 @@ def _plan_form(plan) -> PlanForm:
             "what_matters_to_me": version.what_matters_to_me, "lock_version": str(plan.lock_version),
             "goals": [{"goal_id": str(goal.id), "description": goal.description, "steps": goal.steps,
                        "who_helps": goal.who_helps, "target_date": goal.target_date} for goal in plans.active_goals(plan)],
+            "budget_a_year": _money(version.budget_pence_a_year),
+            "direct_payment_a_year": _money(version.budget_direct_payment_pence_a_year),
+            "contribution_a_week": _money(version.contribution_pence_a_week or None),
         }
-    form = PlanForm(data=data, providers=providers, support_editable=not ever_agreed)
+        well = StayingWell.from_dict(version.staying_well)
+        data |= {part: getattr(well, part) for part in staying_well.PARTS}
+        data["contacts"] = [{"name": c.name, "phone": c.phone} for c in well.contacts]
+    # An agreed budget changes only at a review; one not recorded yet may be added.
+    budget_editable = not ever_agreed or Budget.of(plan.versions[-1]) is None
+    form = PlanForm(data=data, providers=providers, support_editable=not ever_agreed, budget_editable=budget_editable)
     # Room for the goals the client wants: three to start with, one more blank when editing.
     if request.method == "GET":
         while len(form.goals.entries) < min(plans.MAX_GOALS, max(plans.SUGGESTED_GOALS, len(data["goals"]) + 1 if data else 0)):
             form.goals.append_entry()
+        while len(form.contacts.entries) < min(staying_well.MAX_CONTACTS, max(2, len(data["contacts"]) + 1 if data else 0)):
+            form.contacts.append_entry()
     return form
 
 
@@ -172,20 +210,28 @@ def write_plan(client_id: int):
         try:
             if plan is None:
                 plans.start_plan(db.session, client, support=_support_from(form), text=_text_from(form),
-                                 block_start=now.date(), written_by=current_account(), now=now)
+                                 block_start=now.date(), written_by=current_account(), now=now,
+                                 budget=_budget_from(form))
             else:
                 lock = form.lock_version.data
                 plans.rewrite_plan(
                     db.session, plan, text=_text_from(form), written_by=current_account(), now=now,
                     summary=form.change_summary.data or "", expected_lock_version=int(lock) if (lock or "").isdigit() else None,
-                    support=_support_from(form) if form.level is not None else None,
+                    support=_support_from(form) if form.level is not None else None, budget=_budget_from(form),
                 )
+            mail.send_updates(db.session, client_id=client.id, now=now)
             db.session.commit()
             return redirect(url_for("staff.plan_saved", client_id=client.id))
         except PlanRuleError as problem:
             db.session.rollback()
-            form.form_errors.append(rule_message(problem.code))
-    return render_template("staff/write_plan.html", client=client, plan=plan, form=form)
+            field = getattr(form, RULE_FIELDS.get(problem.code, ""), None)
+            if field is not None:
+                field.errors = [*field.errors, rule_message(problem.code)]
+            else:
+                form.form_errors.append(rule_message(problem.code))
+    return render_template("staff/write_plan.html", client=client, plan=plan, form=form,
+                           budget=budgets.shown(plan.versions[-1], section_117=client.section_117_aftercare)
+                           if plan is not None else None)
 
 
 @bp.route("/staff/clients/<int:client_id>/plan/saved", methods=["GET", "POST"])
@@ -200,13 +246,38 @@ def plan_saved(client_id: int):
     if request.method == "POST":  # CSRF is checked for every POST by CSRFProtect
         try:
             plans.share_with_client(db.session, plan, by=current_account(), now=utcnow())
+            mail.send_updates(db.session, client_id=client.id, now=utcnow())
             db.session.commit()
             return redirect(url_for("staff.plan_saved", client_id=client.id, shared=1))
         except PlanRuleError as error:
             db.session.rollback()
             problem = rule_message(error.code)
+    # What the page says about telling the client is what happened to this version.
+    told = (updates.latest(db.session, client.id, UpdateKind.plan_shared, about_id=plan.versions[-1].id)
+            if plan.status == plans.PlanStatus.shared else None)
     return render_template("staff/plan_saved.html", client=client, plan=plan, problem=problem,
-                           shared=request.args.get("shared"))
+                           shared=request.args.get("shared"), told=told)
+
+
+@bp.post("/staff/clients/<int:client_id>/plan/reply")
+@audience(Role.staff)
+def reply_about_plan(client_id: int):
+    """A worker answers the client in the conversation about the plan."""
+    record = client_record(client_id, "view_plan")
+    plan = plans.current_plan(db.session, client_id, parts=plans.PLAN_PAGE_PARTS)
+    if plan is None:
+        abort(404)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            plans.reply_to_client(db.session, plan, staff=current_account(), text=form.reply.data, now=utcnow())
+            mail.send_updates(db.session, client_id=client_id, now=utcnow())
+            db.session.commit()
+            return redirect(url_for("plans.my_plan", client_id=client_id, done="replied", _anchor="conversation"))
+        except PlanRuleError as problem:
+            db.session.rollback()
+            form.reply.errors = [rule_message(problem.code)]
+    return plan_page(record, plan, reply_form=form)  # the plan page again, the reply kept
 
 
 # -- Reviews ----------------------------------------------------------------------------------
@@ -250,6 +321,7 @@ def record_review(client_id: int):
                 notes=form.notes.data or "", by=current_account(), today=utcnow().date(), now=utcnow(),
                 hours_per_week=form.hours_per_week.parsed,
             )
+            mail.send_updates(db.session, client_id=client.id, now=utcnow())
             db.session.commit()
             return redirect(url_for("plans.reviews", client_id=client.id))
         except PlanRuleError as problem:
@@ -258,3 +330,14 @@ def record_review(client_id: int):
             field.errors = [rule_message(problem.code)]
     return render_template("staff/record_review.html", client=client, plan=plan, form=form,
                            clock=plans.level_1_clock(plan, utcnow().date()))
+
+
+# -- Reviews asked for ------------------------------------------------------------------------
+
+@bp.get("/staff/review-requests")
+@audience(Role.staff)
+def review_requests_queue():
+    """Reviews the team's clients (or their carers) asked for, most urgent first."""
+    g.personal = True
+    rows = review_requests.staff_queue(db.session, team_id=current_account().team_id, today=utcnow().date())
+    return render_template("staff/review_requests.html", rows=rows)

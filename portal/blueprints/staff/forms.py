@@ -1,9 +1,12 @@
+import re
+
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, FieldList, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from ... import labels
+from ...domain import staying_well
 from ...forms import (
     DateRequired,
     GovDateField,
@@ -114,6 +117,23 @@ def hours_a_week(required: bool):
     return check
 
 
+def pounds(*, required: bool, label_needed=None):
+    """An amount of money as staff type it (like 12480, 12,480 or £240.50), kept as whole
+    pence in `field.parsed` (None when left empty)."""
+    def check(form, field):
+        text = (field.data or "").strip().replace("£", "").replace(",", "").replace(" ", "")
+        field.parsed = None
+        if not text:
+            if required:
+                raise ValidationError(label_needed)
+            return
+        if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,2})?", text):
+            raise ValidationError(_l("Enter an amount in pounds, like 12480 or 240.50"))
+        whole, _dot, part = text.partition(".")
+        field.parsed = int(whole) * 100 + int(part.ljust(2, "0") or 0)
+    return check
+
+
 class GoalEntry(PortalSubform):
     goal_id = HiddenField()
     description = TextAreaField(
@@ -136,6 +156,31 @@ class GoalEntry(PortalSubform):
             raise ValidationError(_l("Write the goal, or leave all of its boxes empty"))
 
 
+class ContactEntry(PortalSubform):
+    """Someone the client wants contacted if they become unwell: the name and number they choose."""
+
+    # No Optional(): it would stop the checks that a name has its number and a number its name.
+    name = StringField(_l("Name"), widget=TextInput(), filters=[strip],
+                       validators=[Length(max=100, message=_l("The name must be 100 characters or fewer"))])
+    phone = StringField(_l("Phone number"), widget=TextInput(), filters=[strip],
+                        validators=[Length(max=25, message=_l("Enter a phone number, like 0114 496 0000"))])
+
+    def validate_name(self, field):
+        if not field.data and self.phone.data:
+            raise ValidationError(_l("Enter the name of the person to contact, or leave both boxes empty"))
+
+    def validate_phone(self, field):
+        if field.data and staying_well.phone_problem(field.data):
+            raise ValidationError(_l("Enter a phone number, like 0114 496 0000"))
+        if not field.data and self.name.data:
+            raise ValidationError(_l("Enter the phone number of the person to contact, or leave both boxes empty"))
+
+
+def _staying_well_text(label):
+    return TextAreaField(label, widget=TextArea(), filters=[strip], validators=[
+        Optional(), Length(max=MAX_TEXT, message=_l("This must be 2,000 characters or fewer"))])
+
+
 class PlanForm(PortalForm):
     level = RadioField(_l("Level of support"), widget=RadioInput(),
                        choices=[SelectChoice(k, v) for k, v in LEVEL_LABELS.items()],
@@ -154,6 +199,19 @@ class PlanForm(PortalForm):
                     Length(max=MAX_TEXT, message=_l("This must be 2,000 characters or fewer"))],
     )
     goals = FieldList(FormField(GoalEntry), min_entries=1, max_entries=10)
+    # The personal budget (Care Act 2014 s.25): amounts from the assessment, never made up.
+    budget_a_year = StringField(_l("Personal budget a year"), widget=TextInput(),
+                                validators=[pounds(required=False)])
+    direct_payment_a_year = StringField(_l("For a mix: the part paid as a direct payment, a year"),
+                                        widget=TextInput(), validators=[pounds(required=False)])
+    contribution_a_week = StringField(_l("What the client pays towards it a week (leave empty if nothing)"),
+                                      widget=TextInput(), validators=[pounds(required=False)])
+    # The staying-well plan, in the client's words.
+    warning_signs = _staying_well_text(_l("My early warning signs"))
+    what_helps = _staying_well_text(_l("What helps me"))
+    what_i_will_do = _staying_well_text(_l("What I will do"))
+    in_a_crisis = _staying_well_text(_l("What I want to happen in a crisis"))
+    contacts = FieldList(FormField(ContactEntry), min_entries=2, max_entries=staying_well.MAX_CONTACTS)
     change_summary = StringField(
         _l("What changed, in a sentence (for the version history)"), widget=TextInput(), filters=[strip],
         validators=[Optional(), Length(max=300, message=_l("This must be 300 characters or fewer"))],
@@ -161,9 +219,13 @@ class PlanForm(PortalForm):
     lock_version = HiddenField()
 
     SUPPORT_FIELDS = ("level", "arrangement", "provider", "hours_per_week", "location")
+    BUDGET_FIELDS = ("budget_a_year", "direct_payment_a_year", "contribution_a_week")
 
-    def __init__(self, *args, providers=(), support_editable=True, **kwargs):
+    def __init__(self, *args, providers=(), support_editable=True, budget_editable=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not budget_editable:  # an agreed budget changes only at a review
+            for name in self.BUDGET_FIELDS:
+                delattr(self, name)
         if support_editable:
             self.provider.choices = [SelectChoice("", _l("No provider"))] + [
                 SelectChoice(str(p.id), p.name) for p in providers]
@@ -174,6 +236,14 @@ class PlanForm(PortalForm):
     def validate_goals(self, field):
         if not any(entry.form.description.data for entry in field.entries):
             raise ValidationError(_l("Write at least one goal"))
+
+    def validate_direct_payment_a_year(self, field):
+        if (field.data or "").strip() and not (self.budget_a_year.data or "").strip():
+            raise ValidationError(_l("Enter the personal budget a year first"))
+
+    def validate_contribution_a_week(self, field):
+        if (field.data or "").strip() and not (self.budget_a_year.data or "").strip():
+            raise ValidationError(_l("Enter the personal budget a year first"))
 
 
 class ScheduleReviewForm(PortalForm):
