@@ -334,7 +334,9 @@ def test_reviews_page_states_the_duty_reminders_and_outcomes():
     assert "4 weeks before" in text and "1 week before" in text
     for outcome in ["stay on Level 1", "move from Level 1 to Level 2", "stay on Level 2", "support ends"]:
         assert outcome in text
-    assert "change only at a review" in text
+    # Anyone may ask for a review whenever their needs change (Care Act 2014, s.27): the
+    # page once said support could "change only at a review".
+    assert "ask for a review at any time" in text and "change only at a review" not in text
 
 
 def test_goal_scale_matches_the_portal():
