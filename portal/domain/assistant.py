@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from . import answer_search
+from . import answer_search, message_language
 from . import risk as risk_detector
 
 MAX_MESSAGE_LENGTH = 500
@@ -51,6 +51,8 @@ class ChatReply:
     texts: list[str]
     risk: risk_detector.Risk
     suggestions: list[SuggestedQuestion] = field(default_factory=list)
+    # The language the texts are in: the message's, when it is a portal language (else the page's).
+    language: str = ""
     # Neither the intent model nor the search found an answer (the assistant asked to
     # rephrase or pointed to a person): a question the team may want to teach it.
     unanswered: bool = False
@@ -109,6 +111,8 @@ def ask(*, rasa_url: str, sender: str, message: str, language: str, timeout: flo
     if risk.is_high:
         # Answer at once from the portal: no waiting on the assistant.
         return ChatReply(ReplySource.risk, [], risk)
+    # The assistant answers in the language of the message, whatever the page's.
+    language = message_language.identify(message, language)
     with waiting.place() as placed:
         if not placed:  # as many waiting as may: answered at once, as when it is down
             return ChatReply(ReplySource.unavailable, [], risk)
@@ -142,6 +146,8 @@ def _ask_assistant(*, rasa_url: str, sender: str, message: str, language: str, t
     if _assistant_missed(items):
         match = answer_search.search(message, language)
         if match is not None:
-            return ChatReply(ReplySource.search, [answer_search.answer_text(match, language)], risk)
-        return ChatReply(ReplySource.assistant, texts, risk, suggestions=_suggestions(items), unanswered=True)
-    return ChatReply(ReplySource.assistant, texts, risk, suggestions=_suggestions(items))
+            return ChatReply(ReplySource.search, [answer_search.answer_text(match, language)], risk,
+                             language=language)
+        return ChatReply(ReplySource.assistant, texts, risk, suggestions=_suggestions(items), language=language,
+                         unanswered=True)
+    return ChatReply(ReplySource.assistant, texts, risk, suggestions=_suggestions(items), language=language)

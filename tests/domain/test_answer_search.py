@@ -86,7 +86,7 @@ def test_a_miss_is_answered_from_the_best_block(missing_assistant, lang):
 
 
 def test_a_miss_the_search_cannot_answer_keeps_the_rephrase_and_its_suggestions(missing_assistant):
-    reply = _ask(missing_assistant, QUESTIONS["en"][1], "en")
+    reply = _ask(missing_assistant, "recipe for a chocolate cake", "en")
     assert reply.source == assistant.ReplySource.assistant
     assert reply.texts == ["Sorry, I did not understand."]
     assert [s.title for s in reply.suggestions] == ["Money"] and reply.unanswered
