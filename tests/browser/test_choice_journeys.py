@@ -9,9 +9,9 @@ from tests.browser.conftest import no_horizontal_scroll, sign_in_as, then_check
 
 
 def _service_nav_link(page, name):
-    """On a phone with JavaScript the service navigation sits behind its Menu button."""
-    menu = page.get_by_role("button", name="Menu")
-    if menu.count() and menu.is_visible():
+    """On a phone the service navigation folds into its Menu control (with or without JavaScript)."""
+    menu = page.locator(".app-fold--menu > summary")
+    if menu.count() and menu.is_visible() and not page.locator(".app-fold--menu[open]").count():
         menu.click()
     return page.get_by_role("navigation", name="Menu").get_by_role("link", name=name)
 
