@@ -233,3 +233,57 @@ def test_a_carer_with_the_plan_scope_sees_the_staying_well_plan_in_the_chat(app,
     grant(["goals"])
     html = _text(client.post("/en/chat", data={"message": "I want to end my life"}))
     assert "116 123" in html and "A walk by the river" not in html
+
+
+def test_an_invited_carer_sees_nothing_until_they_accept(app, client, sign_in, demo_accounts):
+    from portal.models import AccountStatus, Role
+    from tests.conftest import enter_session
+
+    ids = _ids(app, demo_accounts)
+    with app.app_context():
+        helper = Account(email="pending-helper@example.org", display_name="Pat Helper", role=Role.carer,
+                         status=AccountStatus.active)
+        db.session.add(helper)
+        db.session.commit()
+        helper_id = helper.id
+    sign_in("client")
+    invited = client.post(f"/en/clients/{ids['client']}/carers/invite", data={
+        "name": "Pat", "email": "pending-helper@example.org", "relationship": "Neighbour", "scopes": ["plan"]})
+    assert invited.status_code == 302
+    assert "Invited, not accepted yet" in _text(client.get(f"/en/clients/{ids['client']}/carers"))
+    carer = app.test_client()
+    enter_session(carer, helper_id)
+    assert carer.get(f"/en/clients/{ids['client']}/support").status_code == 404
+    waiting = _text(carer.get("/en/people-i-support"))
+    access_id = int(re.search(r"/people-i-support/invitations/(\d+)/accept", waiting)[1])
+    assert carer.post(f"/en/people-i-support/invitations/{access_id}/accept", data={}).status_code == 302
+    assert carer.get(f"/en/clients/{ids['client']}/support").status_code == 200
+    # Another's invitation, or one already accepted, cannot be accepted: the same 404 for both.
+    assert carer.post(f"/en/people-i-support/invitations/{access_id}/accept", data={}).status_code == 404
+    with app.app_context():
+        kinds = db.session.scalars(select(Update.detail).where(Update.client_id == ids["client"],
+                                                               Update.kind == UpdateKind.carer_access)).all()
+        assert "invited" in kinds
+
+
+def test_a_review_changes_the_budget_and_the_client_is_asked_to_agree(app, client, sign_in, demo_accounts):
+    from portal.models import PlanStatus, utcnow
+
+    ids = _ids(app, demo_accounts)
+    with app.app_context():
+        plan = plans.current_plan(db.session, ids["client"])
+        outcome = next(o.value for o in plans.outcomes_for(plan) if o.value != "discharge")
+    sign_in("staff")
+    url = f"/en/staff/clients/{ids['client']}/review/record"
+    today = utcnow().date()
+    form = {"held_on": [str(today.day), str(today.month), str(today.year)], "outcome": outcome, "notes": "", "budget_a_year": "£7,000", "contribution_a_week": "250"}
+    html = _text(client.post(url, data={**form, "budget_a_year": "7000.999"}))
+    assert "Enter an amount in pounds, like 12480 or 240.50" in html and 'value="7000.999"' in html
+    html = _text(client.post(url, data=form))
+    assert "What the client pays cannot be more than the budget" in html
+    assert client.post(url, data={**form, "contribution_a_week": "10"}).status_code == 302
+    with app.app_context():
+        plan = plans.current_plan(db.session, ids["client"])
+        version = plan.versions[-1]
+        assert (version.budget_pence_a_year, version.contribution_pence_a_week) == (700_000, 1000)
+        assert plan.status == PlanStatus.shared and version.agreed_by_client_at is None

@@ -148,7 +148,7 @@ def _text_from(form: PlanForm) -> PlanText:
     ))
 
 
-def _budget_from(form: PlanForm) -> Budget | None:
+def _budget_from(form: PlanForm | RecordReviewForm) -> Budget | None:
     """The personal budget typed (None: none given, or the form has no budget boxes)."""
     if form.budget_a_year is None or form.budget_a_year.parsed is None:
         return None
@@ -319,14 +319,15 @@ def record_review(client_id: int):
             plans.record_review(
                 db.session, plan, outcome=ReviewOutcome(form.outcome.data), held_on=form.held_on.data,
                 notes=form.notes.data or "", by=current_account(), today=utcnow().date(), now=utcnow(),
-                hours_per_week=form.hours_per_week.parsed,
+                hours_per_week=form.hours_per_week.parsed, budget=_budget_from(form),
             )
             mail.send_updates(db.session, client_id=client.id, now=utcnow())
             db.session.commit()
             return redirect(url_for("plans.reviews", client_id=client.id))
         except PlanRuleError as problem:
             db.session.rollback()
-            field = form.held_on if problem.code in ("date_in_future", "before_block") else form.outcome
+            field = (form.held_on if problem.code in ("date_in_future", "before_block")
+                     else getattr(form, RULE_FIELDS.get(problem.code, "outcome")))
             field.errors = [rule_message(problem.code)]
     return render_template("staff/record_review.html", client=client, plan=plan, form=form,
                            clock=plans.level_1_clock(plan, utcnow().date()))

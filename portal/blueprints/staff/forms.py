@@ -258,6 +258,21 @@ class RecordReviewForm(PortalForm):
                                  widget=TextInput(), validators=[hours_a_week(required=False)])
     notes = TextAreaField(_l("Notes from the review"), widget=TextArea(), filters=[strip],
                           validators=[Optional(), Length(max=4000, message=_l("Notes must be 4,000 characters or fewer"))])
+    # A new personal budget from the review (the boxes empty: it stays the same).
+    budget_a_year = StringField(_l("Personal budget a year from now on (leave empty if it stays the same)"),
+                                widget=TextInput(), validators=[pounds(required=False)])
+    direct_payment_a_year = StringField(_l("For a mix: the part paid as a direct payment, a year"),
+                                        widget=TextInput(), validators=[pounds(required=False)])
+    contribution_a_week = StringField(_l("What the client pays towards it a week (leave empty if nothing)"),
+                                      widget=TextInput(), validators=[pounds(required=False)])
+
+    def validate_direct_payment_a_year(self, field):
+        if (field.data or "").strip() and not (self.budget_a_year.data or "").strip():
+            raise ValidationError(_l("Enter the personal budget a year first"))
+
+    def validate_contribution_a_week(self, field):
+        if (field.data or "").strip() and not (self.budget_a_year.data or "").strip():
+            raise ValidationError(_l("Enter the personal budget a year first"))
 
     def __init__(self, outcomes, *args, **kwargs):
         super().__init__(*args, **kwargs)
