@@ -6,7 +6,6 @@ import re
 from portal.i18n import LANGUAGES
 from tests.browser.conftest import no_horizontal_scroll, sign_in_as, then_check
 
-
 # What people write goes through the risk detector, whose first use in a process loads its
 # model: on a busy machine that can take longer than Playwright's 30 seconds.
 RISK_DETECTOR_FIRST_USE_MS = 120_000
