@@ -287,3 +287,18 @@ def test_a_review_changes_the_budget_and_the_client_is_asked_to_agree(app, clien
         version = plan.versions[-1]
         assert (version.budget_pence_a_year, version.contribution_pence_a_week) == (700_000, 1000)
         assert plan.status == PlanStatus.shared and version.agreed_by_client_at is None
+
+
+def test_staff_are_told_only_what_happened_when_a_plan_is_shared(app, client, sign_in, demo_accounts):
+    ids = _ids(app, demo_accounts)
+    person = _client_without_plan(app, ids["team"])  # no account on the website: no mail can reach them
+    sign_in("staff")
+    url = f"/en/staff/clients/{person}/plan"
+    saved = client.post(url, data={**PLAN_FORM, "provider": str(_provider_id(app))})
+    shared = client.post(saved.headers["Location"], data={})
+    page = _text(client.get(shared.headers["Location"]))
+    assert "we could not email them" in page and "We have emailed the client" not in page
+    with app.app_context():
+        update = db.session.scalar(select(Update).where(Update.client_id == person,
+                                                        Update.kind == UpdateKind.plan_shared))
+        assert update.told_at is not None and not update.client_mailed and update.mailed == 0
