@@ -6,6 +6,7 @@
 #   make chatbot-serve   run Rasa (:5005) and the action server (:5055) on 127.0.0.1
 #   make chatbot-validate  rasa data validate
 #   make chatbot-gate    NLU quality gate on the held-out examples (bin/nlu-gate)
+#   make chatbot-learn   add staff's reviewed examples (chatbot/learn/reviewed.yml) to the training data, retrain
 #   chatbot/bin/build-responses  regenerate the replies from content/ (bin/train runs it)
 
 CACHE_DIR ?= $(HOME)/.cache/mhisf
@@ -15,7 +16,7 @@ CHATBOT_DIR  := chatbot
 CHATBOT_VENV := chatbot/.venv
 CHATBOT_MODEL := chatbot/models/current.tar.gz
 
-.PHONY: chatbot-venv chatbot-model chatbot-serve chatbot-validate chatbot-gate chatbot-clean
+.PHONY: chatbot-venv chatbot-model chatbot-serve chatbot-validate chatbot-gate chatbot-learn chatbot-clean
 
 chatbot-venv:
 	@CACHE_DIR="$(CACHE_DIR)" PYTHON310="$(PYTHON310)" $(CHATBOT_DIR)/bin/build-venv
@@ -32,6 +33,10 @@ chatbot-validate: chatbot-venv
 
 chatbot-gate: chatbot-model
 	@$(CHATBOT_DIR)/bin/nlu-gate
+
+chatbot-learn: chatbot-venv
+	@$(CHATBOT_VENV)/bin/python $(CHATBOT_DIR)/bin/learn
+	@$(CHATBOT_DIR)/bin/train
 
 # Removes the trained model and Rasa's cache; the cached venv stays in $(CACHE_DIR).
 chatbot-clean:

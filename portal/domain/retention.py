@@ -7,6 +7,7 @@
 - feedback free text that staff withheld, `withheld_text_days` after it was given (the
   answers themselves stay: they carry no identity),
 - the assistant's grants once expired (they live minutes),
+- the questions the assistant could not answer, after 30 days (`unanswered.KEEP_DAYS`),
 - audit events older than `audit_days` (the audit trail is append-only for the application;
   only this scheduled purge removes old events, with a Core statement).
 Run daily: `flask --app portal purge`. The numbers are configuration (README).
@@ -20,6 +21,7 @@ from sqlalchemy import delete, or_, update
 from sqlalchemy.orm import Session
 
 from ..models import AssistantGrant, AuditEvent, FeedbackResponse, FormDraft, FreeTextStatus, Invitation, OutboxMessage
+from . import unanswered
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ def purge(session: Session, *, now: dt.datetime, policy: RetentionPolicy) -> dic
         "assistant_grant": session.execute(
             delete(AssistantGrant).where(AssistantGrant.expires_at < now)
         ).rowcount,
+        "unanswered_question": unanswered.purge(session, today=now.date()),
         "audit_event": session.execute(
             delete(AuditEvent).where(AuditEvent.occurred_at < before(policy.audit_days))
         ).rowcount,

@@ -1,6 +1,7 @@
 """SQLAlchemy 2.0 typed models. Schema changes go through Alembic (portal/migrations)."""
 from sqlalchemy import event
 
+from .assistant_misses import UnansweredQuestion
 from .base import Base, utcnow
 from .insights import ClientEthnicity, InsightRelease
 from .people import (

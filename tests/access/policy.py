@@ -10,6 +10,8 @@ fails and a person decides which is wrong. The rules:
   client's carers, who has looked, their data, or answering the plan for them.
 - Staff work on their own team's clients only; they never act as the client (no feedback,
   no arrangement requests, no answering the plan).
+- Staff of any team read the questions the assistant could not answer (no identity,
+  redacted), to teach it; nobody else does.
 - Commissioners see aggregated figures only; admins manage staff and providers; neither
   reads anyone's record.
 - Public pages are for everyone; signed-in pages send anonymous visitors to sign in.
@@ -52,6 +54,7 @@ feedback.thank_you          Y    Y     Y     Y      Y       Y         Y         
 feedback.share              Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 chat.chat_page              Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 chat.chat_message           Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
+chat.unanswered_questions   .    .     .     .      .       .         .             .          .      Y     Y           .    .
 auth.sign_in                Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 auth.signed_out             Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y
 auth.accept_invitation      Y    Y     Y     Y      Y       Y         Y             Y          Y      Y     Y           Y    Y

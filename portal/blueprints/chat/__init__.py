@@ -17,10 +17,10 @@ from wtforms.validators import DataRequired, Length
 from ...access import ASSISTANT_GRANT, PUBLIC, audience
 from ...crisis_help import crisis_help, grade
 from ...db import db
-from ...domain import assistant, assistant_grants, staying_well
+from ...domain import assistant, assistant_grants, risk, staying_well, unanswered
 from ...forms import PortalForm, TextArea, strip
 from ...limits import limiter
-from ...models import utcnow
+from ...models import Role, utcnow
 from . import personal
 from .replies import reply_html
 
@@ -80,11 +80,18 @@ def _places_for_waiting(state) -> None:
 
 def _ask(message: str) -> assistant.ChatReply:
     chat_id = _sender_id_for_next_message()
-    return assistant.ask(
+    reply = assistant.ask(
         rasa_url=current_app.config["RASA_URL"], sender=chat_id, message=message, language=g.lang,
         timeout=current_app.config["RASA_TIMEOUT_SECONDS"], waiting=current_app.extensions["assistant_waiting"],
         sealed_grant=lambda: _sealed_grant(chat_id),
     )
+    # A question nothing could answer, for the team to teach the assistant: redacted, with
+    # no identity, never one that showed any risk.
+    if reply.unanswered and reply.risk.level == risk.Level.none:
+        unanswered.record(db.session, text=assistant.clean_message(message), language=reply.language or g.lang,
+                          today=utcnow().date())
+        db.session.commit()
+    return reply
 
 
 # Both chat endpoints share the counters: per chat, and per address (what a client without
@@ -164,6 +171,15 @@ def chat_page():
     help_kind = _help_kind(reply) if reply else None
     return render_template("chat/chat.html", form=form, reply=reply, asked=asked, help_kind=help_kind,
                            staying_well=_staying_well(help_kind), reply_html=reply_html)
+
+
+@bp.get("/chat/unanswered")
+@audience(Role.staff)
+def unanswered_questions():
+    """For staff: what the assistant could not answer in the last 30 days, to write
+    training examples from (chatbot/learn/reviewed.yml, then make chatbot-learn)."""
+    questions = unanswered.recent(db.session, today=utcnow().date())
+    return render_template("chat/unanswered.html", questions=questions, keep_days=unanswered.KEEP_DAYS)
 
 
 @bp.get("/chat/personal/<any('next-review', goals, provider, request):topic>")
