@@ -32,6 +32,8 @@ RISK = {
         "I WANT TO KILL MYSELF",
         "I want to k\u200bill myself",  # a zero-width space does not hide it
         "Ｉ want to kill myself",  # full-width letters are folded (NFKC)
+        "no one has been to feed me since monday",  # neglect over days
+        "the carers havent been for three days and theres no food",
     ],
     "ar": [
         "أريد أن أقتل نفسي",
@@ -49,6 +51,7 @@ RISK = {
         "أريد أن أنهي حياتي",
         "أخي يهددني بالقتل",
         "سأقتله",
+        "انا في ازمة واحتاج مساعدة حالا",  # in crisis and needing help now
     ],
     "zh": [
         "我想自杀",
@@ -66,6 +69,7 @@ RISK = {
         "我想自殺",  # traditional characters
         "我活不下去了",
         "有人要杀我",
+        "永别了，替我跟孩子们说我爱他们",  # a final farewell
     ],
     "ur": [
         "میں خودکشی کرنا چاہتا ہوں",
@@ -145,6 +149,8 @@ RISK = {
         "wuu i dilayaa",
         "waxaan rabaa inaan qof dilo",
         "naftayda ka qaado",
+        "dhiman baan rabaa",  # the wish before the verb
+        "meeqa kaniin ayaa qof dila",  # a lethal-dose question, spelt another way
     ],
 }
 
@@ -158,6 +164,7 @@ ORDINARY = {
         "What happens if my support ends?",
         "is direct payment better?",
         "beats me, how do reviews work?",
+        "the carer was late this morning",  # one late visit is not neglect
         "",
     ],
     "ar": [
@@ -229,6 +236,7 @@ ORDINARY = {
         "ma beddeli karaa bixiyaha?",
         "waa maxay lacag-bixinta tooska ah?",
         "waxaan rabaa inaan is diiwaangeliyo",
+        "hooyaday way i dili doontaa haddii aan illoobo kaarka",  # an idiom: "will kill me if I forget"
     ],
 }
 
