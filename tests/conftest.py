@@ -119,6 +119,20 @@ def database_url(database_template, tmp_path):
         yield f"sqlite:///{target}"
 
 
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database with no tables, for migrating step by step."""
+    if PG_URL:
+        name = f"mhisf_empty_{uuid.uuid4().hex[:10]}"
+        with _pg_admin_engine().connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield _pg_url_for(name)
+        with _pg_admin_engine().connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+
+
 class CheckedClient(FlaskClient):
     """A test client that runs the page checker on every HTML page it receives, and adds
     a valid CSRF token to form posts (pass `csrf=False` to post without one)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select, text
 
 from ..domain import tally
+from ..domain.feedback import day_of
 from ..domain.plans import add_months, block_end_for, goals_snapshot
 from ..models import (
     Account,
@@ -345,7 +346,7 @@ class _ScaleRun:
         carer = r() < 0.15
         self.batches["feedback_response"].append({
             "id": feedback_id, "submission_key": new_uuid(rng),
-            "submitted_at": self.midnight - days(seconds=seconds_back),
+            "submitted_at": day_of(self.midnight - days(seconds=seconds_back)),
             "channel": "signed_in" if r() < 0.35 else "public_link",
             "respondent_type": "carer" if carer else "client", "on_behalf_of_client": carer and r() < 0.6,
             "level": plan.level, "provider_id": plan.provider_id, "language": person.language, "fft": fft,

@@ -114,7 +114,8 @@ def test_same_seed_and_date_give_the_same_city_and_another_seed_does_not():
     assert city_c["feedback"] != city_a["feedback"]
     # Dates follow the build date, so the data stays current.
     latest = max(f[1] for f in city_a["feedback"])
-    assert FIXED_NOW - dt.timedelta(days=1) <= latest < FIXED_NOW
+    # Feedback keeps only its day, so the latest is dated at most a day before the build date.
+    assert dt.datetime.combine(FIXED_NOW.date() - dt.timedelta(days=1), dt.time(0), dt.UTC) <= latest < FIXED_NOW
 
 
 def test_build_counts_and_time_budget(session):
@@ -343,6 +344,8 @@ def test_feedback_two_years_skewed_positive_with_reviewed_free_text(session):
     assert fft["very_poor"] + fft["poor"] < fft["neither"] + fft["dont_know"] + fft["good"]
     assert all(midnight - dt.timedelta(days=731) <= r.submitted_at < midnight for r in responses)
     assert min(r.submitted_at for r in responses) < midnight - dt.timedelta(days=600)
+    # Only the day is kept, as the form keeps it (a time could tell who wrote it).
+    assert {r.submitted_at.time() for r in responses} == {dt.time(0)}
     complete = 0
     for response in responses:
         # Codes the survey knows; a skipped statement is left out, as the form stores it.
@@ -437,6 +440,8 @@ def test_build_scale_on_an_empty_database(tmp_path):
         assert conn.scalar(text("SELECT COUNT(*) FROM feedback_response")) == 300 == counts["feedback_response"]
         assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
     with writing(), Session(engine) as session:
+        times = session.scalars(select(FeedbackResponse.submitted_at)).all()
+        assert {moment.time() for moment in times} == {dt.time(0)}  # only the day is kept
         snapshots = session.scalars(select(SupportPlanVersion.goals_snapshot)).all()
         assert _check_goal_snapshots(snapshots, _snapshot_keys_of_a_saved_plan(session)) >= 30
         session.rollback()
