@@ -77,6 +77,15 @@ def live_portal(database_template: str, directory: Path, config: dict, port: int
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def risk_classifier_warm_up():
+    """Train the risk classifier in the background from the start of the run, as the portal
+    does at start-up, so the first page that checks writing does not wait tens of seconds."""
+    from portal.domain.risk import classifier
+
+    classifier.warm_up()
+
+
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory):
     """A migrated database with the demo data, made once per test run."""

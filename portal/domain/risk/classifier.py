@@ -99,3 +99,10 @@ def shared() -> RiskClassifier:
         if not _shared:
             _shared.append(RiskClassifier(read_examples() + assistant_questions()))
         return _shared[0]
+
+
+def warm_up() -> None:
+    """Train it in the background now: training takes tens of seconds, and the first person
+    whose writing is checked should not wait for it (their request waits on the lock only
+    while training is still going)."""
+    threading.Thread(target=shared, name="risk-classifier-warm-up", daemon=True).start()
