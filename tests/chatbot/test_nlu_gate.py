@@ -1,22 +1,46 @@
-"""The NLU quality gate: per-language weighted F1 >= 0.90 and crisis recall = 1.0 on the
-held-out examples in chatbot/tests/nlu/ (chatbot/bin/nlu-gate, run in the Rasa venv)."""
+"""The NLU quality gate on the held-out examples in chatbot/tests/nlu/ (chatbot/bin/nlu-gate,
+run in the Rasa venv): in every language weighted F1 >= 0.95, crisis recall = 1.0 and every
+intent's recall >= 0.9."""
 from __future__ import annotations
 
+import functools
 import os
+import re
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from portal.i18n import LANGUAGES
 
 CHATBOT = Path(__file__).resolve().parents[2] / "chatbot"
+# lang, n, weighted F1, accuracy, misses, lowest intent recall, that intent, crisis recall, result
+ROW = re.compile(r"^([a-z]{2})\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+([\d.]+)\s+(\S+)\s+([\d.]+)\s+(PASS|FAIL)$", re.M)
 
 
-def test_nlu_gate_passes_in_every_language(rasa_model):
+@functools.cache
+def _gate() -> subprocess.CompletedProcess:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
-    result = subprocess.run(
-        [str(CHATBOT / "bin" / "nlu-gate")], env=env, capture_output=True, text=True, timeout=600,
-    )
+    return subprocess.run([str(CHATBOT / "bin" / "nlu-gate")], env=env, capture_output=True, text=True, timeout=600)
+
+
+def _rows(rasa_model) -> dict[str, tuple]:
+    result = _gate()
+    rows = {m[0]: m[1:] for m in ROW.findall(result.stdout)}
+    assert set(rows) == set(LANGUAGES), result.stdout[-4000:] + result.stderr[-2000:]
+    return rows
+
+
+def test_weighted_f1_and_crisis_recall_in_every_language(rasa_model):
+    for language, row in _rows(rasa_model).items():
+        assert float(row[1]) >= 0.95, (language, row)
+        assert float(row[6]) == 1.0, (language, row)
+
+
+# Known failure, issue 18 open: with ~10 held-out questions per intent one miss is 0.9, and
+# ar, en, ro, so, ur, zh each have an intent at 0.7-0.88 (the gate prints which).
+@pytest.mark.xfail(reason="issue 18: an intent's recall is below 0.9 in six languages", strict=False)
+def test_the_whole_gate_passes(rasa_model):
+    result = _gate()
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "nlu-gate: PASS" in result.stdout
-    for language in LANGUAGES:
-        assert f"\n{language} " in result.stdout, language
