@@ -61,7 +61,7 @@ def stop_process_group(process: subprocess.Popen, timeout: float = 20) -> None:
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int = 3, threads: int = 1):
+def gunicorn(database_url: str, workers: int = 3, threads: int = 1, timeout: int | None = None):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "benchmark-secret-key-not-for-use",
            "RATELIMIT_ENABLED": "false", "SESSION_COOKIE_SECURE": "false", "LOG_LEVEL": "WARNING",
@@ -69,7 +69,8 @@ def gunicorn(database_url: str, workers: int = 3, threads: int = 1):
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi:app", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--threads", str(threads), "--log-level", "warning",
-         "--no-control-socket"],  # gunicorn's default ~/.gunicorn/gunicorn.ctl is shared by every instance
+         "--no-control-socket"]  # gunicorn's default ~/.gunicorn/gunicorn.ctl is shared by every instance
+        + (["--timeout", str(timeout)] if timeout else []),
         cwd=ROOT, env=env, start_new_session=True)
     base = ServerURL(f"http://127.0.0.1:{port}")
     base.pid = process.pid

@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -176,6 +177,25 @@ def rasa_message(session: requests.Session, base: str):
     return label, response.status_code == 200 and bool(response.json())
 
 
+def warm_up(base: str, workers: int) -> None:
+    """Untimed: a few messages per worker at once, so that every worker has trained what it
+    trains on first use before the timed phases."""
+    started = time.monotonic()
+
+    def visitor(index: int) -> None:
+        session = requests.Session()
+        portal_setup(session, base, 10_000 + index)
+        for _ in range(3):
+            portal_message(session, base)
+
+    threads = [threading.Thread(target=visitor, args=(i,)) for i in range(2 * workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print(f"warm-up: {2 * workers} visitors, 3 messages each, {time.monotonic() - started:.0f} s")
+
+
 def print_chat_table(title: str, result: Result) -> None:
     print(f"\n{title}")
     print(f"{'messages':<28}{'count':>7}{'msg/s':>8}{'mean ms':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
@@ -275,7 +295,10 @@ def main() -> None:
         # The portal's gunicorn inherits this process's environment (see _harness.gunicorn).
         os.environ.update({"RASA_URL": rasa_url, "ASSISTANT_GRANT_KEY": grant_key})
         p95s = {}
-        with gunicorn(database, workers=args.workers) as base:
+        # Each worker trains the risk detector's classifier on its first chat message (tens of
+        # seconds of CPU): a longer worker timeout, and every worker warmed up before timing.
+        with gunicorn(database, workers=args.workers, timeout=600) as base:
+            warm_up(base, args.workers)
             for count in args.conversations:
                 result = run_load(base, portal_message, concurrency=count, duration=args.duration,
                                   setup=portal_setup, between=after_each(new_portal_visitor, args.messages))
