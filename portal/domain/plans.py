@@ -19,7 +19,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from ..models import (
@@ -717,28 +717,35 @@ class CaseloadFilter(enum.StrEnum):
     comment_waiting = "comment_waiting"  # the client's latest words about the plan wait for a reply
 
 
+def _filter_condition(only: CaseloadFilter, today: dt.date):
+    """What a plan on the caseload must meet to be in `only`."""
+    if only == CaseloadFilter.review_due_soon:
+        return and_(SupportPlan.next_review_due >= today,
+                    SupportPlan.next_review_due <= today + dt.timedelta(weeks=REVIEW_SOON_WEEKS))
+    if only == CaseloadFilter.review_overdue:
+        return SupportPlan.next_review_due < today
+    if only == CaseloadFilter.level_1_past_12:
+        return and_(SupportPlan.level == 1, SupportPlan.level_1_started_on <= _months_before(today, LEVEL_1_AIM_MONTHS))
+    if only == CaseloadFilter.level_1_near_24:
+        return and_(SupportPlan.level == 1,
+                    SupportPlan.level_1_started_on <= _months_before(today, LEVEL_1_NEAR_LIMIT_MONTHS))
+    if only == CaseloadFilter.awaiting_agreement:
+        return SupportPlan.status == PlanStatus.shared
+    if only == CaseloadFilter.review_asked:
+        return select(ReviewRequest.id).where(ReviewRequest.plan_id == SupportPlan.id,
+                                              ReviewRequest.answered_at.is_(None)).exists()
+    return comment_waiting_condition()
+
+
+def _team_plans(team_id: int):
+    """Conditions for the open plans of the team's clients (with Client joined)."""
+    return [Client.team_id == team_id, SupportPlan.ended_on.is_(None)]
+
+
 def caseload(session: Session, team_id: int, today: dt.date, only: CaseloadFilter | None = None,
              *, limit: int = 200, offset: int = 0) -> tuple[list[SupportPlan], int]:
     """Open plans of the team's clients, soonest review first, and how many match."""
-    conditions = [Client.team_id == team_id, SupportPlan.ended_on.is_(None)]
-    if only == CaseloadFilter.review_due_soon:
-        conditions += [SupportPlan.next_review_due >= today,
-                       SupportPlan.next_review_due <= today + dt.timedelta(weeks=REVIEW_SOON_WEEKS)]
-    elif only == CaseloadFilter.review_overdue:
-        conditions.append(SupportPlan.next_review_due < today)
-    elif only == CaseloadFilter.level_1_past_12:
-        conditions += [SupportPlan.level == 1,
-                       SupportPlan.level_1_started_on <= _months_before(today, LEVEL_1_AIM_MONTHS)]
-    elif only == CaseloadFilter.level_1_near_24:
-        conditions += [SupportPlan.level == 1,
-                       SupportPlan.level_1_started_on <= _months_before(today, LEVEL_1_NEAR_LIMIT_MONTHS)]
-    elif only == CaseloadFilter.awaiting_agreement:
-        conditions.append(SupportPlan.status == PlanStatus.shared)
-    elif only == CaseloadFilter.review_asked:
-        conditions.append(select(ReviewRequest.id).where(ReviewRequest.plan_id == SupportPlan.id,
-                                                         ReviewRequest.answered_at.is_(None)).exists())
-    elif only == CaseloadFilter.comment_waiting:
-        conditions.append(comment_waiting_condition())
+    conditions = _team_plans(team_id) + ([_filter_condition(only, today)] if only is not None else [])
     base = select(SupportPlan).join(Client, Client.id == SupportPlan.client_id).where(and_(*conditions))
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     plans = session.scalars(
@@ -746,6 +753,15 @@ def caseload(session: Session, team_id: int, today: dt.date, only: CaseloadFilte
         .order_by(SupportPlan.next_review_due.asc(), SupportPlan.id).limit(limit).offset(offset)
     ).all()
     return list(plans), total
+
+
+def caseload_counts(session: Session, team_id: int, today: dt.date) -> dict[CaseloadFilter, int]:
+    """How many of the team's open plans are in each filter, in one query (not one a filter)."""
+    row = session.execute(
+        select(*(func.count(case((_filter_condition(only, today), 1))) for only in CaseloadFilter))
+        .select_from(SupportPlan).join(Client, Client.id == SupportPlan.client_id).where(*_team_plans(team_id))
+    ).one()
+    return {only: count or 0 for only, count in zip(CaseloadFilter, row, strict=True)}
 
 
 def caseload_flags(session: Session, plan_ids: list[int]) -> dict[int, set[CaseloadFilter]]:

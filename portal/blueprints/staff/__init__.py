@@ -119,7 +119,7 @@ def caseload():
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
     found, total = plans.caseload(db.session, staff.team_id, today, only, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    counts = {f: plans.caseload(db.session, staff.team_id, today, f, limit=0)[1] for f in plans.CaseloadFilter}
+    counts = plans.caseload_counts(db.session, staff.team_id, today)
     return render_template(
         "staff/caseload.html", found=found, total=total, only=only, counts=counts, page=page,
         flags=plans.caseload_flags(db.session, [plan.id for plan in found]),
