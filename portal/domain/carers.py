@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Account, AccountStatus, AuditEvent, CarerAccess, CarerScope, Client, Role, UpdateKind
@@ -85,6 +85,16 @@ def _waiting(carer: Account, now: dt.datetime, valid_days: int):
 def invitations_waiting(session: Session, carer: Account, *, now: dt.datetime, valid_days: int) -> list[CarerAccess]:
     """Invitations to `carer` they can still accept."""
     return list(session.scalars(_waiting(carer, now, valid_days).order_by(CarerAccess.granted_at)))
+
+
+def supports_anyone(session: Session, carer: Account, *, now: dt.datetime, valid_days: int) -> bool:
+    """Whether someone acts for anyone, or has an invitation they can still accept: one
+    EXISTS, for a page that only links to the people they support."""
+    return bool(session.scalar(select(
+        select(CarerAccess.id).where(
+            CarerAccess.carer_account_id == carer.id, CarerAccess.revoked_at.is_(None),
+            or_(CarerAccess.accepted_at.is_not(None), CarerAccess.granted_at > now - dt.timedelta(days=valid_days)),
+        ).exists())))
 
 
 def accept(session: Session, access: CarerAccess, *, carer: Account, now: dt.datetime, valid_days: int) -> None:

@@ -111,16 +111,6 @@ def open_client_record(
     (None: a page no carer may open); the view is recorded in the audit trail (the caller
     commits it at once)."""
     decision = check_access(session, reader=reader, client_id=client_id, scope=scope)
-    client = decision.client
-    audit.record(
-        session,
-        actor=reader,
-        action=action,
-        now=now,
-        client_id=client.id,
-        object_type="client",
-        object_id=client.id,
-        route=route,
-        request_id=request_id,
-    )
+    audit.record_read(session, actor=reader, action=action, now=now, client_id=decision.client.id, route=route,
+                      request_id=request_id)
     return decision

@@ -52,11 +52,9 @@ def _page(template: str, record: records.RecordAccess, **context):
 def my_support(client_id: int):
     record = client_record(client_id, "view_support", reads_only=True)
     plan = plans.current_plan(db.session, client_id, parts=plans.SUPPORT_PAGE_PARTS)
-    supporting = carer_rules.people_supported(db.session, record.reader) if record.is_client else []
-    waiting = (carer_rules.invitations_waiting(db.session, record.reader, now=utcnow(),
-                                               valid_days=current_app.config["INVITE_VALID_DAYS"])
-               if record.is_client else [])
-    return _page("plans/my_support.html", record, plan=plan, supporting=supporting or waiting,
+    supporting = record.is_client and carer_rules.supports_anyone(
+        db.session, record.reader, now=utcnow(), valid_days=current_app.config["INVITE_VALID_DAYS"])
+    return _page("plans/my_support.html", record, plan=plan, supporting=supporting,
                  news=updates.listed_for(db.session, record))
 
 
