@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 import yaml
 from babel import Locale, UnknownLocaleError
 from flask import Flask, abort, current_app, g, request, url_for
-from flask_babel import Babel, format_date, format_decimal, get_locale, gettext
+from flask_babel import Babel, format_date, format_decimal, get_locale, get_timezone, gettext
 from markupsafe import Markup, escape
 
 from .config import DEFAULT_SERVICE_NAME, REPO_ROOT
@@ -63,6 +64,18 @@ def _as_date(value):
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def _date_in_locale(value, width: str) -> str:
+    return _formatted_date(value, width, str(get_locale()), str(get_timezone()))
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(value, width: str, _locale: str, _timezone: str) -> str:
+    """Babel's formatting (time zone, pattern) costs more than the rest of a date's
+    rendering, and record pages show the same dates on every visit: cached, keyed by what
+    the text depends on (the locale and time zone are the current request's)."""
+    return format_date(_as_date(value), width)
+
+
 def ltr(text) -> Markup:
     return Markup('<span class="app-ltr" dir="ltr">%s</span>') % escape(text)
 
@@ -105,8 +118,8 @@ def init_app(app: Flask) -> None:
 
     # Dates and numbers follow the reader's locale; in right-to-left pages they are isolated
     # left to right so digits and phone numbers read correctly.
-    app.jinja_env.filters["long_date"] = lambda value: ltr(format_date(_as_date(value), "long")) if value else ""
-    app.jinja_env.filters["short_date"] = lambda value: ltr(format_date(_as_date(value), "medium")) if value else ""
+    app.jinja_env.filters["long_date"] = lambda value: ltr(_date_in_locale(value, "long")) if value else ""
+    app.jinja_env.filters["short_date"] = lambda value: ltr(_date_in_locale(value, "medium")) if value else ""
     app.jinja_env.filters["number"] = lambda value: ltr(format_decimal(value))
     # Money is kept in whole pence; shown in pounds with the £ sign in every language (some
     # locales would write "GBP"), the digits grouped as the reader's locale groups them.
