@@ -174,6 +174,7 @@ def init_app(app: Flask) -> None:
             outbox_days=config["RETENTION_OUTBOX_DAYS"], draft_days=config["RETENTION_DRAFT_DAYS"],
             invitation_days=config["RETENTION_INVITATION_DAYS"],
             withheld_text_days=config["RETENTION_WITHHELD_TEXT_DAYS"], audit_days=config["RETENTION_AUDIT_DAYS"],
+            message_days=config["RETENTION_MESSAGE_DAYS"],
         )
         with writing():
             counts = retention.purge(db.session, now=utcnow(), policy=policy)

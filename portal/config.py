@@ -123,6 +123,11 @@ def load_config(instance_path: str) -> dict:
         "RETENTION_INVITATION_DAYS": _int("RETENTION_INVITATION_DAYS", 90),
         "RETENTION_WITHHELD_TEXT_DAYS": _int("RETENTION_WITHHELD_TEXT_DAYS", 90),
         "RETENTION_AUDIT_DAYS": _int("RETENTION_AUDIT_DAYS", 2920),
+        "RETENTION_MESSAGE_DAYS": _int("RETENTION_MESSAGE_DAYS", 2920),
+        # Secure messages: how soon the team replies (working days), said on every messages
+        # page; and how many messages one person may send (over it: a clear refusal).
+        "MESSAGES_REPLY_WORKING_DAYS": _int("MESSAGES_REPLY_WORKING_DAYS", 3),
+        "RATELIMIT_MESSAGES": os.environ.get("RATELIMIT_MESSAGES", "20 per hour"),
         # Assistant (Rasa REST channel on loopback).
         "RASA_URL": os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
         "RASA_TIMEOUT_SECONDS": float(os.environ.get("RASA_TIMEOUT_SECONDS", "3")),

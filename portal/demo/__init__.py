@@ -25,8 +25,9 @@ Conventions (the plan rules must agree with them):
 Modules: `accounts` (the demo sign-ins, staff names), `places` (areas, teams, streets,
 providers), `people` (heritages, names, languages), `words` (goals and notes in people's
 words), `feedback` (reasons, comments, answers from a score), `history` (a client's blocks,
-levels and reviews), `plan_story` (one client's plan rows from their history), `city` (the
-builder), `scale` (bulk rows for benchmarks), `draws` (seeded helpers).
+levels and reviews), `plan_story` (one client's plan rows from their history), `messages`
+(conversations with the teams), `city` (the builder), `scale` (bulk rows for benchmarks),
+`draws` (seeded helpers).
 """
 from __future__ import annotations
 

@@ -47,6 +47,7 @@ from .feedback import (
     redact,
 )
 from .history import KIND_QUOTAS, NEW_KINDS, WAITING_REFERRALS, history
+from .messages import DemoMessages
 from .people import HERITAGES, RELATIONSHIPS, age_band, ascii_name, draw_person, language_for, religion
 from .places import AREA_TEAM, DISTRICTS, PROVIDER_QUALITY, PROVIDERS, STREETS, TEAMS
 from .plan_story import PlanStory
@@ -55,6 +56,7 @@ REFERENCE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # Requests to change arrangement, by status, among clients with an open plan.
 REQUESTS = {RequestStatus.requested: 8, RequestStatus.in_discussion: 7,
             RequestStatus.agreed: 9, RequestStatus.declined: 6}
+# Other carers are not allowed messages: only the demo carer (drawing more would change the city).
 CARER_SCOPE_ODDS = {"plan": 0.85, "goals": 0.6, "reviews": 0.5, "arrangement": 0.35, "feedback": 0.45}
 
 
@@ -210,7 +212,7 @@ class City:
         carer_rows, access_rows = [], []
 
         # The demo carer: the demo client's brother, and a friend's plan (plan only).
-        demo_carer = self._account(Role.carer, "Yusuf Hussain", demo_email("carer"), created=self.day(200, 400))
+        self.demo_carer = demo_carer = self._account(Role.carer, "Yusuf Hussain", demo_email("carer"), created=self.day(200, 400))
         carer_rows.append(demo_carer)
         access_rows.append(self._grant(demo_carer, self.demo_client, DEMO_CARER_SCOPES, "brother"))
         access_rows.append(self._grant(demo_carer, demo_second, [CarerScope.plan], "friend"))
@@ -220,7 +222,7 @@ class City:
             relation = rng.choice(RELATIONSHIPS)
             carer = self._carer_of(person, relation)
             carer_rows.append(carer)
-            scopes = [s for s in CarerScope if rng.random() < CARER_SCOPE_ODDS[s.value]]
+            scopes = [CarerScope(s) for s, odds in CARER_SCOPE_ODDS.items() if rng.random() < odds]
             access_rows.append(self._grant(carer, person, scopes or [CarerScope.plan], relation,
                                            revoked=k % 10 == 3))
             if k < 5:  # a few carers help two people
@@ -461,6 +463,8 @@ def build(session: Session, *, seed: int, now: dt.datetime) -> dict:
     city.feedback()
     city.ethnicity()
     session.flush()
+    city.counts.update(DemoMessages(session, seed=seed, today=city.today, staff=city.staff, team_of_area=AREA_TEAM)
+                       .build(city.people, city.demo_carer))
     # Commissioners read releases only: the demo has this month's release to show.
     releases.make_release(session, now=now)
     city.count("insight_release")

@@ -1,6 +1,7 @@
 """Everything held about a client, for "Download my data" (a subject access in one click).
 
-Feedback is not included: it is kept without any link to the person who gave it.
+Messages with the team are included, whoever wrote them. Feedback is not included: it is
+kept without any link to the person who gave it.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from ..models import (
     ReviewRequest,
     SupportPlan,
 )
+from . import messages
 
 
 def _plain(value):
@@ -45,9 +47,11 @@ def export_client(session: Session, client: Client) -> dict:
     for comment in session.scalars(select(PlanComment).where(PlanComment.plan_id.in_([p.id for p in plans]))
                                    .order_by(PlanComment.id)):
         comments.setdefault(comment.plan_id, []).append(comment)
+    conversations = [(c, messages.thread(session, c)) for c in messages.conversations_for(session, client.id)]
     # Only the names this record mentions (writers, carers, readers), not every account's.
     named = ({v.written_by_account_id for plan in plans for v in plan.versions}
              | {c.author_account_id for found in comments.values() for c in found}
+             | {m.author_account_id for _, thread in conversations for m in thread}
              | {e.actor_account_id for e in views}) - {None}
     account_names = dict(session.execute(
         select(Account.id, Account.display_name).where(Account.id.in_(named))).all()) if named else {}
@@ -98,6 +102,12 @@ def export_client(session: Session, client: Client) -> dict:
             _row(r, "reference", "from_arrangement", "to_arrangement", "preferences", "contact_method", "status",
                  "decision_reason", "created_at", "decided_at")
             for r in session.scalars(select(ArrangementRequest).where(ArrangementRequest.client_id == client.id))
+        ],
+        "messages": [
+            {**_row(c, "subject", "status", "urgent", "created_at", "closed_at"),
+             "messages": [{**_row(m, "author_role", "created_at", "language", "body"),
+                           "written_by": account_names.get(m.author_account_id)} for m in thread]}
+            for c, thread in conversations
         ],
         "who_has_looked_at_your_record": [
             {"who": account_names.get(e.actor_account_id), **_row(e, "actor_role", "action", "occurred_at")}

@@ -8,6 +8,9 @@
   answers themselves stay: they carry no identity),
 - the assistant's grants once expired (they live minutes),
 - the questions the assistant could not answer, after 30 days (`unanswered.KEEP_DAYS`),
+- conversations whose latest message is older than `message_days`, with their messages
+  and read state (messages are append-only for the application; only this purge removes
+  them, with Core statements),
 - audit events older than `audit_days` (the audit trail is append-only for the application;
   only this scheduled purge removes old events, with a Core statement).
 Run daily: `flask --app portal purge`. The numbers are configuration (README).
@@ -17,10 +20,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..models import AssistantGrant, AuditEvent, FeedbackResponse, FormDraft, FreeTextStatus, Invitation, OutboxMessage
+from ..models import (
+    AssistantGrant,
+    AuditEvent,
+    Conversation,
+    FeedbackResponse,
+    FormDraft,
+    FreeTextStatus,
+    Invitation,
+    Message,
+    MessageRead,
+    OutboxMessage,
+)
 from . import unanswered
 
 
@@ -31,6 +45,14 @@ class RetentionPolicy:
     invitation_days: int = 90
     withheld_text_days: int = 90
     audit_days: int = 8 * 365  # adult social care records guidance: 8 years after care ends
+    message_days: int = 8 * 365  # messages are part of the care record
+
+
+def _purge_conversations(session: Session, before: dt.datetime) -> int:
+    old = select(Conversation.id).where(Conversation.last_message_at < before).scalar_subquery()
+    session.execute(delete(MessageRead).where(MessageRead.conversation_id.in_(old)))
+    session.execute(delete(Message).where(Message.conversation_id.in_(old)))
+    return session.execute(delete(Conversation).where(Conversation.last_message_at < before)).rowcount
 
 
 def purge(session: Session, *, now: dt.datetime, policy: RetentionPolicy) -> dict[str, int]:
@@ -57,6 +79,7 @@ def purge(session: Session, *, now: dt.datetime, policy: RetentionPolicy) -> dic
             delete(AssistantGrant).where(AssistantGrant.expires_at < now)
         ).rowcount,
         "unanswered_question": unanswered.purge(session, today=now.date()),
+        "conversation": _purge_conversations(session, before(policy.message_days)),
         "audit_event": session.execute(
             delete(AuditEvent).where(AuditEvent.occurred_at < before(policy.audit_days))
         ).rowcount,

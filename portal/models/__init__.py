@@ -4,6 +4,7 @@ from sqlalchemy import event
 from .assistant_misses import UnansweredQuestion
 from .base import Base, utcnow
 from .insights import ClientEthnicity, InsightRelease
+from .messages import Conversation, ConversationStatus, Message, MessageRead
 from .people import (
     Account,
     AccountStatus,
@@ -56,6 +57,12 @@ from .updates import PlanComment, ReviewRequest, ReviewUrgency, Update, UpdateKi
 @event.listens_for(AuditEvent, "before_delete")
 def _audit_is_append_only(_mapper, _connection, _target):
     raise PermissionError("audit events are append-only")
+
+
+@event.listens_for(Message, "before_update")
+@event.listens_for(Message, "before_delete")
+def _messages_are_append_only(_mapper, _connection, _target):
+    raise PermissionError("messages are never edited, only added")
 
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -32,6 +32,7 @@ class CarerScope(enum.StrEnum):
     reviews = "reviews"
     arrangement = "arrangement"
     feedback = "feedback"  # give feedback on the client's behalf
+    messages = "messages"  # read and write the client's messages with their team
 
 
 class Team(Base):

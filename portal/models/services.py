@@ -160,6 +160,7 @@ class AlertSource(enum.StrEnum):
     goal_note = "goal_note"
     arrangement_request = "arrangement_request"
     review_request = "review_request"
+    message = "message"  # a secure message to the team
 
 
 class SafeguardingAlert(Base):

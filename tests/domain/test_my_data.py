@@ -35,6 +35,7 @@ def test_the_export_names_who_wrote_cares_and_looked_reading_only_their_names(se
     lookers = {view["who"] for view in data["who_has_looked_at_your_record"]}
     assert staff.display_name in lookers and None not in lookers
     talkers = {c["written_by"] for plan in data["support_plans"] for c in plan["conversation"]}
+    talkers |= {m["written_by"] for conversation in data["messages"] for m in conversation["messages"]}
     mentioned = len((writers | lookers | talkers) - {None})
     accounts = len(session.scalars(select(Account.id)).all())
     assert name_lookups == [mentioned] and mentioned < accounts
