@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import access, assets, crisis_help, errors, forms, i18n, labels, logs, rendering, security
+from . import access, assets, crisis_help, errors, forms, i18n, labels, logs, navigation, rendering, security
 from .config import load_config
 from .db import RowIdConverter, db
 from .limits import limiter
@@ -54,6 +54,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["error_summary_items"] = forms.error_summary_items
     app.jinja_env.globals["labels"] = labels
     app.jinja_env.globals["memo"] = rendering.memo
+    app.jinja_env.globals["signed_in_menu"] = navigation.signed_in_menu
     security.init_app(app)
     i18n.init_app(app)
     rendering.init_app(app)  # after i18n: replaces Flask-Babel's template gettext with a faster one
@@ -62,10 +63,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     crisis_help.init_app(app)
     errors.init_app(app)
 
-    from .blueprints import auth, chat, choice, feedback, insights, pages, plans, providers, staff
+    from .blueprints import auth, chat, choice, feedback, insights, messages, pages, plans, providers, staff
 
     app.url_map.converters["int"] = RowIdConverter  # before any route: ids beyond INTEGER are a 404
-    for module in (pages, auth, plans, staff, providers, choice, feedback, insights, chat):
+    for module in (pages, auth, plans, staff, providers, choice, feedback, insights, chat, messages):
         app.register_blueprint(module.bp, url_prefix="/<lang>")
 
     @app.get("/")

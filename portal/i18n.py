@@ -12,7 +12,7 @@ from functools import lru_cache
 import yaml
 from babel import Locale, UnknownLocaleError
 from flask import Flask, abort, current_app, g, request, url_for
-from flask_babel import Babel, format_date, format_decimal, get_locale, get_timezone, gettext
+from flask_babel import Babel, format_date, format_decimal, format_time, get_locale, get_timezone, gettext
 from markupsafe import Markup, escape
 
 from .config import DEFAULT_SERVICE_NAME, REPO_ROOT
@@ -121,6 +121,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = lambda value: ltr(_date_in_locale(value, "long")) if value else ""
     app.jinja_env.filters["short_date"] = lambda value: ltr(_date_in_locale(value, "medium")) if value else ""
     app.jinja_env.filters["number"] = lambda value: ltr(format_decimal(value))
+    # A moment (a message's), in the council's time zone.
+    app.jinja_env.filters["date_and_time"] = lambda value: ltr(
+        f"{format_date(value, 'long')}, {format_time(value, 'short')}") if value else ""
     # Money is kept in whole pence; shown in pounds with the £ sign in every language (some
     # locales would write "GBP"), the digits grouped as the reader's locale groups them.
     app.jinja_env.filters["pounds"] = lambda pence: ltr("£" + format_decimal(pence / 100, format="#,##0.00"))

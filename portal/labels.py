@@ -43,12 +43,14 @@ scope_names = {
     "reviews": _l("See reviews and get review reminders"),
     "arrangement": _l("Ask for a change to how support is arranged"),
     "feedback": _l("Give feedback for them"),
+    "messages": _l("Read and send messages to the team"),
 }
 section_names = {
     "plans.my_support": _l("Support"), "plans.my_plan": _l("Plan"), "plans.goals": _l("Goals"),
     "plans.reviews": _l("Reviews"), "choice.start": _l("How support is arranged"),
     "feedback.signed_in_form": _l("Give feedback"), "plans.carers": _l("Carers"),
     "plans.who_has_looked": _l("Who has looked"), "plans.my_data_page": _l("Your data"),
+    "messages.conversations": _l("Messages"),
 }
 alert_source_names = {
     "feedback": _l("Feedback"), "plan_comment": _l("A comment on a support plan"),

@@ -1,4 +1,5 @@
-"""Navigation as data: the public pages, grouped as a person looking for help thinks of them.
+"""Navigation as data: the public pages, grouped as a person looking for help thinks of them;
+and the menu of each signed-in role (`SIGNED_IN_MENU`, read by the page header).
 
 One structure, read by the home page, the site map and the crawl test (which fails when a
 content page is in no group), so a new page is linked from everywhere by adding it here.
@@ -66,6 +67,39 @@ PUBLIC_GROUPS: tuple[Group, ...] = (
         Link(endpoint="pages.site_map", text=_l("Site map"), summary=_l("Every page on this website.")),
     )),
 )
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    endpoint: str
+    text: str
+    roles: frozenset[str]
+    own_record: bool = False  # a page of the client's own record: only for a client with one
+
+
+SIGNED_IN_MENU: tuple[MenuItem, ...] = (
+    MenuItem("plans.my_support", _l("Your support"), frozenset({"client"}), own_record=True),
+    MenuItem("messages.conversations", _l("Messages"), frozenset({"client"}), own_record=True),
+    MenuItem("plans.people_i_support", _l("People you support"), frozenset({"carer"})),
+    MenuItem("staff.caseload", _l("Caseload"), frozenset({"staff"})),
+    MenuItem("messages.team_inbox", _l("Team messages"), frozenset({"staff"})),
+    MenuItem("choice.queue", _l("Arrangement requests"), frozenset({"staff"})),
+    MenuItem("insights.dashboard", _l("Figures"), frozenset({"commissioner"})),
+    MenuItem("staff.invite", _l("Invite someone"), frozenset({"staff", "admin"})),
+    MenuItem("auth.account_home", _l("Your account"),
+             frozenset({"client", "carer", "staff", "commissioner", "admin"})),
+)
+
+
+def signed_in_menu(account, endpoint: str | None) -> list[dict]:
+    """The menu items of `account`'s role, as the header's service navigation shows them."""
+    items = []
+    for item in SIGNED_IN_MENU:
+        if account.role.value not in item.roles or (item.own_record and not account.client_id):
+            continue
+        href = url_for(item.endpoint, client_id=account.client_id) if item.own_record else url_for(item.endpoint)
+        items.append({"href": href, "text": str(item.text), "active": endpoint == item.endpoint})
+    return items
 
 
 @dataclass(frozen=True)

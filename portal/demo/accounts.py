@@ -29,7 +29,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("admin", "admin@demo.mhisf.invalid", "demo-admin-orchid-granite", "MHISFDEMOADMINORCHIDGRANITE23456"),
 ]
 DEMO_EMAIL_DOMAIN = "demo.mhisf.invalid"
-DEMO_CARER_SCOPES = [CarerScope.plan, CarerScope.goals, CarerScope.reviews, CarerScope.feedback]
+DEMO_CARER_SCOPES = [CarerScope.plan, CarerScope.goals, CarerScope.reviews, CarerScope.feedback, CarerScope.messages]
 
 STAFF = {  # fictional social care staff; the first North name is the demo staff account
     "North team": ["Jo Whitfield", "Kamran Aziz", "Bethany Cole"],

@@ -19,8 +19,9 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale, format_date
 from sqlalchemy.orm import Session
 
-from ..domain import outbox, updates
+from ..domain import messages, outbox, updates
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..models import Conversation, Message
 
 
 def recipient_language(code: str | None) -> str:
@@ -82,3 +83,16 @@ def send_updates(session: Session, *, client_id: int, now: dt.datetime) -> int:
         updates.mark_told(update, mailed=mailed, now=now)
         queued += len(mailed)
     return queued
+
+
+def send_message_notices(session: Session, message: Message, *, now: dt.datetime) -> int:
+    """Tell the people on the other side of a conversation that there is a new message
+    (portal.domain.messages.notice_recipients), each in their language: never its words,
+    its subject or who wrote it, only a link to sign in. Returns how many were queued."""
+    conversation = session.get(Conversation, message.conversation_id)
+    return sum(
+        send(session, "new_message", to=person.email, language=person.language, now=now,
+             dedupe_key=f"message:{message.id}:{person.account_id}", for_staff=person.is_staff,
+             client_id=conversation.client_id, conversation_id=conversation.id)
+        for person in messages.notice_recipients(session, message)
+    )

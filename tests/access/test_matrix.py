@@ -27,6 +27,7 @@ from portal.models import (
     ArrangementRequest,
     CarerAccess,
     Client,
+    Conversation,
     Goal,
     Provider,
     Role,
@@ -104,6 +105,15 @@ def _request_of(session, client_id: int) -> ArrangementRequest:
     return found
 
 
+def _conversation_of(session, client_id: int) -> Conversation:
+    found = session.scalar(select(Conversation).where(Conversation.client_id == client_id).limit(1))
+    if found is None:
+        found = Conversation(client_id=client_id, subject="Matrix", created_at=utcnow(), last_message_at=utcnow())
+        session.add(found)
+        session.flush()
+    return found
+
+
 def _object_args(session, endpoint: str, client_id: int) -> dict:
     """Arguments naming one of `client_id`'s objects (or a public object)."""
     if endpoint in ("providers.provider_page", "providers.edit"):
@@ -117,6 +127,8 @@ def _object_args(session, endpoint: str, client_id: int) -> dict:
         return {"goal_id": goal if goal is not None else 10**9}
     if endpoint == "plans.accept_invitation":  # nobody's invitation: the same answer as another's
         return {"access_id": 10**9}
+    if endpoint in ("messages.thread", "messages.assign", "messages.close"):
+        return {"conversation_id": _conversation_of(session, client_id).id}
     if endpoint in ("plans.carer_scopes", "plans.stop_carer"):
         access = session.scalar(select(CarerAccess.id).where(CarerAccess.client_id == client_id,
                                                              CarerAccess.revoked_at.is_(None)).limit(1))
@@ -233,15 +245,16 @@ def test_each_part_of_a_page_shows_only_to_readers_granted_it(app, client, page,
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("reader", ["client", "c:plan", "c:goals", "c:reviews", "staff"])
+@pytest.mark.parametrize("reader", ["client", "c:plan", "c:goals", "c:reviews", "c:messages", "staff"])
 def test_the_record_navigation_offers_exactly_the_pages_the_reader_may_open(app, client, reader):
     """The links under a record's heading (on a page the reader may open) are the record
     pages the policy allows them, no more (a 403 behind a link) and no fewer."""
     labels = {"plans.my_support": "Support", "plans.my_plan": "Plan", "plans.goals": "Goals",
               "plans.reviews": "Reviews", "choice.start": "How support is arranged",
-              "feedback.signed_in_form": "Give feedback", "plans.carers": "Carers",
+              "messages.conversations": "Messages", "feedback.signed_in_form": "Give feedback", "plans.carers": "Carers",
               "plans.who_has_looked": "Who has looked", "plans.my_data_page": "Your data"}
-    page = next(e for e in ("plans.my_support", "plans.goals", "plans.reviews") if POLICY[e][reader])
+    page = next(e for e in ("plans.my_support", "plans.goals", "plans.reviews", "messages.conversations")
+                if POLICY[e][reader])
     with app.app_context():
         own = _demo_account(db.session, "client").client
         account = _reader(db.session, reader, own)

@@ -271,7 +271,7 @@ def test_demo_carer_scopes(session):
     assert len(grants) == 2 and all(g.revoked_at is None for g in grants)
     by_client = {g.client_id: g for g in grants}
     own = by_client.pop(client_account.client_id)
-    assert set(own.scopes) == {"plan", "goals", "reviews", "feedback"}
+    assert set(own.scopes) == {"plan", "goals", "reviews", "feedback", "messages"}
     assert not own.allows(CarerScope.arrangement)
     (other,) = by_client.values()
     assert other.scopes == ["plan"]

@@ -37,7 +37,7 @@ bp = Blueprint("plans", __name__)
 # scope, both declared once on the view).
 RECORD_SECTIONS = (
     "plans.my_support", "plans.my_plan", "plans.goals", "plans.reviews", "choice.start",
-    "feedback.signed_in_form", "plans.carers", "plans.who_has_looked", "plans.my_data_page",
+    "messages.conversations", "feedback.signed_in_form", "plans.carers", "plans.who_has_looked", "plans.my_data_page",
 )
 
 

@@ -13,6 +13,7 @@ SCOPE_LABELS = {
     "reviews": _l("See my reviews and get review reminders"),
     "arrangement": _l("Ask for a change to how my support is arranged"),
     "feedback": _l("Give feedback for me"),
+    "messages": _l("Read and send my messages to my team"),
 }
 
 RESPONSE_LABELS = {
