@@ -63,10 +63,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     crisis_help.init_app(app)
     errors.init_app(app)
 
-    from .blueprints import auth, chat, choice, feedback, insights, messages, pages, plans, providers, staff
+    from .blueprints import auth, chat, choice, feedback, insights, messages, pages, plans, providers, referrals, staff
 
     app.url_map.converters["int"] = RowIdConverter  # before any route: ids beyond INTEGER are a 404
-    for module in (pages, auth, plans, staff, providers, choice, feedback, insights, chat, messages):
+    for module in (pages, auth, plans, staff, providers, choice, feedback, insights, chat, referrals, messages):
         app.register_blueprint(module.bp, url_prefix="/<lang>")
 
     @app.get("/")

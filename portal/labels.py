@@ -56,6 +56,7 @@ alert_source_names = {
     "feedback": _l("Feedback"), "plan_comment": _l("A comment on a support plan"),
     "goal_note": _l("A note with a goal rating"), "arrangement_request": _l("A request about how support is arranged"),
     "review_request": _l("A request for a review"), "message": _l("A message to the team"),
+    "referral": _l("A request for an assessment"),
 }
 urgency_names = {"urgent": _l("Very soon – things have changed a lot"), "soon": _l("In the next few weeks"),
                  "when_possible": _l("When it suits – there is no rush")}

@@ -51,6 +51,7 @@ from .messages import DemoMessages
 from .people import HERITAGES, RELATIONSHIPS, age_band, ascii_name, draw_person, language_for, religion
 from .places import AREA_TEAM, DISTRICTS, PROVIDER_QUALITY, PROVIDERS, STREETS, TEAMS
 from .plan_story import PlanStory
+from .referrals import front_door
 
 REFERENCE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # Requests to change arrangement, by status, among clients with an open plan.
@@ -465,6 +466,8 @@ def build(session: Session, *, seed: int, now: dt.datetime) -> dict:
     session.flush()
     city.counts.update(DemoMessages(session, seed=seed, today=city.today, staff=city.staff, team_of_area=AREA_TEAM)
                        .build(city.people, city.demo_carer))
+    for name, n in front_door(session, today=city.today, teams=list(city.teams.values())).items():
+        city.count(name, n)
     # Commissioners read releases only: the demo has this month's release to show.
     releases.make_release(session, now=now)
     city.count("insight_release")

@@ -4,11 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, str_enum, utcnow
-from .people import Account, Client
+from .people import Account, Client, Team
 
 
 class PlanStatus(enum.StrEnum):
@@ -191,14 +191,59 @@ class Review(Base):
     plan: Mapped[SupportPlan] = relationship(back_populates="reviews")
 
 
+class ReferralStatus(enum.StrEnum):
+    """Where staff are with a request for an assessment made through the portal."""
+
+    new = "new"
+    contacted = "contacted"
+    assessment_booked = "assessment_booked"
+    not_eligible = "not_eligible"
+    passed_to_team = "passed_to_team"
+
+
+class ReferralAgreement(enum.StrEnum):
+    """Whether the person someone asked for agrees (the law asks for it unless they cannot decide)."""
+
+    agrees = "agrees"
+    cannot_decide = "cannot_decide"
+
+
 class Referral(Base):
-    """Referral → assessment → support started: the waits commissioners watch."""
+    """Referral → first contact → assessment → support started: the waits commissioners watch.
+
+    A referral made through the portal's form (the front door) has a reference, the contact
+    details typed and a triage status, and no client until staff know the person; one recorded
+    with a client's record has none of those (status None: it is not in the triage queue)."""
 
     __tablename__ = "referral"
+    __table_args__ = (Index("ix_referral_triage", "status", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"), index=True)
     level: Mapped[int | None]
     referred_on: Mapped[dt.date]
+    contacted_on: Mapped[dt.date | None]  # first contact (the assessment is one when nothing earlier is recorded)
     assessed_on: Mapped[dt.date | None]
     support_started_on: Mapped[dt.date | None]
+
+    reference: Mapped[str | None] = mapped_column(String(16), unique=True)
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)  # a form sent twice makes one referral
+    status: Mapped[ReferralStatus | None] = mapped_column(str_enum(ReferralStatus, "referral_status"))
+    urgent: Mapped[bool] = mapped_column(default=False, server_default=false())
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    not_eligible_reason: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    for_someone_else: Mapped[bool | None]
+    agreement: Mapped[ReferralAgreement | None] = mapped_column(str_enum(ReferralAgreement, "referral_agreement"))
+    person_name: Mapped[str | None] = mapped_column(String(200))
+    person_phone: Mapped[str | None] = mapped_column(String(40))
+    person_email: Mapped[str | None] = mapped_column(String(254))
+    referrer_name: Mapped[str | None] = mapped_column(String(200))
+    referrer_phone: Mapped[str | None] = mapped_column(String(40))
+    referrer_email: Mapped[str | None] = mapped_column(String(254))
+    relationship_to_person: Mapped[str | None] = mapped_column(String(100))
+    about: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime | None]
+    updated_at: Mapped[dt.datetime | None]
+
+    team: Mapped[Team | None] = relationship()

@@ -161,6 +161,7 @@ class AlertSource(enum.StrEnum):
     arrangement_request = "arrangement_request"
     review_request = "review_request"
     message = "message"  # a secure message to the team
+    referral = "referral"  # asking for an assessment (the front door)
 
 
 class SafeguardingAlert(Base):

@@ -15,6 +15,9 @@ fails and a person decides which is wrong. The rules:
   opens for any staff and lists their own team's conversations only.
 - Staff of any team read the questions the assistant could not answer (no identity,
   redacted), to teach it; nobody else does.
+- Anyone may ask for an assessment (the public form). Referrals name people who are not
+  clients yet: only staff read them (any team's staff while nobody has taken one, the
+  team's own once it is passed to them); commissioners never see them.
 - Commissioners see aggregated figures only; admins manage staff and providers; neither
   reads anyone's record.
 - Public pages are for everyone; signed-in pages send anonymous visitors to sign in.
@@ -55,6 +58,8 @@ providers.provider_page       Y    Y      Y     Y      Y       Y         Y      
 feedback.public_form          Y    Y      Y     Y      Y       Y         Y             Y          Y          Y      Y     Y           Y    Y
 feedback.thank_you            Y    Y      Y     Y      Y       Y         Y             Y          Y          Y      Y     Y           Y    Y
 feedback.share                Y    Y      Y     Y      Y       Y         Y             Y          Y          Y      Y     Y           Y    Y
+referrals.ask                 Y    Y      Y     Y      Y       Y         Y             Y          Y          Y      Y     Y           Y    Y
+referrals.asked               Y    Y      Y     Y      Y       Y         Y             Y          Y          Y      Y     Y           Y    Y
 chat.chat_page                Y    Y      Y     Y      Y       Y         Y             Y          Y          Y      Y     Y           Y    Y
 chat.chat_message             Y    Y      Y     Y      Y       Y         Y             Y          Y          Y      Y     Y           Y    Y
 chat.unanswered_questions     .    .      .     .      .       .         .             .          .          .      Y     Y           .    .
@@ -98,6 +103,8 @@ plans.my_data_page            .    Y      .     .      .       .         .      
 plans.my_data_json            .    Y      .     .      .       .         .             .          .          .      .     .           .    .
 staff.caseload                .    .      .     .      .       .         .             .          .          .      Y     Y           .    .
 staff.review_requests_queue   .    .      .     .      .       .         .             .          .          .      Y     Y           .    .
+staff.referral_queue          .    .      .     .      .       .         .             .          .          .      Y     Y           .    .
+staff.referral_triage         .    .      .     .      .       .         .             .          .          .      Y     Y           .    .
 staff.write_plan              .    .      .     .      .       .         .             .          .          .      Y     .           .    .
 staff.reply_about_plan        .    .      .     .      .       .         .             .          .          .      Y     .           .    .
 staff.plan_saved              .    .      .     .      .       .         .             .          .          .      Y     .           .    .

@@ -30,6 +30,7 @@ from portal.models import (
     Conversation,
     Goal,
     Provider,
+    Referral,
     Role,
     SupportPlan,
     Team,
@@ -122,6 +123,11 @@ def _object_args(session, endpoint: str, client_id: int) -> dict:
         return {"slug": "about-the-service"}
     if endpoint in ("choice.track", "choice.decide"):
         return {"reference": _request_of(session, client_id).reference}
+    if endpoint == "referrals.asked":
+        return {"reference": "RF-ABCDEF"}
+    if endpoint == "staff.referral_triage":  # one nobody has taken yet: for any team's staff
+        return {"referral_id": session.scalar(select(Referral.id).where(
+            Referral.status == "new", Referral.team_id.is_(None)).order_by(Referral.id).limit(1))}
     if endpoint == "plans.rate_goal":
         goal = session.scalar(select(Goal.id).join(SupportPlan).where(SupportPlan.client_id == client_id).limit(1))
         return {"goal_id": goal if goal is not None else 10**9}

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from ... import mail
 from ...access import audience, current_account
 from ...db import db
-from ...domain import accounts, audit, budgets, plans, review_requests, staying_well, updates
+from ...domain import accounts, audit, budgets, plans, referrals, review_requests, staying_well, updates
 from ...domain.budgets import Budget
 from ...domain.plans import GoalText, PlanRuleError, PlanText, SupportDetails
+from ...domain.referrals import ReferralRuleError
 from ...domain.staying_well import Contact, StayingWell
 from ...models import (
     Account,
@@ -25,10 +26,11 @@ from ...models import (
     UpdateKind,
     utcnow,
 )
+from ...models.plans import ReferralStatus
 from ..common import client_record
 from ..plans import plan_page
 from ..plans.forms import ReplyForm, rule_message
-from .forms import InviteForm, PlanForm, RecordReviewForm, ScheduleReviewForm
+from .forms import REFERRAL_STATUS_LABELS, InviteForm, PlanForm, RecordReviewForm, ScheduleReviewForm, TriageForm
 
 bp = Blueprint("staff", __name__)
 
@@ -342,3 +344,55 @@ def review_requests_queue():
     g.personal = True
     rows = review_requests.staff_queue(db.session, team_id=current_account().team_id, today=utcnow().date())
     return render_template("staff/review_requests.html", rows=rows)
+
+
+# -- Referrals: asking for an assessment (the front door) -----------------------------------
+
+# Which box a triage rule's refusal is about.
+TRIAGE_FIELDS = {"reason_needed": "reason", "too_long": "reason", "team_needed": "team", "status_not_next": "status",
+                 "triage_finished": "status"}
+
+
+@bp.get("/staff/referrals")
+@audience(Role.staff)
+def referral_queue():
+    """Requests for an assessment nobody has taken yet, and those passed to the team:
+    urgent first, then oldest."""
+    g.personal = True
+    return render_template("staff/referrals.html", rows=referrals.triage_queue(db.session, current_account()),
+                           today=utcnow().date(), status_labels=REFERRAL_STATUS_LABELS)
+
+
+@bp.route("/staff/referrals/<int:referral_id>", methods=["GET", "POST"])
+@audience(Role.staff)
+def referral_triage(referral_id: int):
+    g.personal = True
+    staff = current_account()
+    referral = referrals.open_referral(db.session, staff, referral_id, now=utcnow(), route=request.endpoint,
+                                       request_id=g.request_id)
+    if referral is None:
+        abort(404)
+    db.session.commit()  # the reading is audited even when the change below is refused
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+    form = TriageForm(referrals.next_statuses(referral), teams,
+                      data={"team": str(referral.team_id or "")} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        team = db.session.get(Team, int(form.team.data)) if (form.team.data or "").isdigit() else None
+        try:
+            referrals.triage(db.session, referral, by=staff, now=utcnow(), team=team, reason=form.reason.data or "",
+                             status=ReferralStatus(form.status.data) if form.status.data else None)
+            db.session.commit()
+            return redirect(url_for("staff.referral_queue", done=referral.reference))
+        except ReferralRuleError as problem:
+            db.session.rollback()
+            getattr(form, TRIAGE_FIELDS.get(problem.code, "status")).errors = [_triage_message(problem.code)]
+    return render_template("staff/referral.html", referral=referral, form=form, today=utcnow().date(),
+                           status_labels=REFERRAL_STATUS_LABELS)
+
+
+def _triage_message(code: str) -> str:
+    return {
+        "reason_needed": _("Enter why they are not eligible"),
+        "too_long": _("The reason must be 2,000 characters or fewer"),
+        "team_needed": _("Choose the team it is passed to"),
+    }.get(code, _("This referral has moved on since you opened it. Check it and try again"))

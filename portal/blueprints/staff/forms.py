@@ -277,3 +277,38 @@ class RecordReviewForm(PortalForm):
     def __init__(self, outcomes, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.outcome.choices = [SelectChoice(o.value, OUTCOME_LABELS[o.value]) for o in outcomes]
+
+
+REFERRAL_STATUS_LABELS = {
+    "new": _l("New"),
+    "contacted": _l("Contacted"),
+    "assessment_booked": _l("Assessment booked"),
+    "not_eligible": _l("Not eligible"),
+    "passed_to_team": _l("Passed to a team"),
+}
+
+
+class TriageForm(PortalForm):
+    """Move a referral on and/or give it to a team (both optional; the rules are the domain's)."""
+
+    status = RadioField(_l("What happened?"), widget=RadioInput(), validators=[Optional()])
+    reason = TextAreaField(
+        _l("Why they are not eligible"), widget=TextArea(), filters=[strip],
+        description=_l("Needed when they are not eligible. Say what else may help them."),
+        validators=[Optional(), Length(max=2000, message=_l("The reason must be 2,000 characters or fewer"))],
+    )
+    team = SelectField(_l("Team"), widget=Select(), validators=[Optional()])
+
+    def __init__(self, statuses, teams, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = [SelectChoice(s.value, REFERRAL_STATUS_LABELS[s.value]) for s in statuses]
+        self.team.choices = [SelectChoice("", _l("No team yet"))] + [
+            SelectChoice(str(team.id), team.name) for team in teams]
+
+    def validate_reason(self, field):
+        if self.status.data == "not_eligible" and not field.data:
+            raise ValidationError(_l("Enter why they are not eligible"))
+
+    def validate_team(self, field):
+        if self.status.data == "passed_to_team" and not field.data:
+            raise ValidationError(_l("Choose the team it is passed to"))
