@@ -8,7 +8,9 @@ feedback is two (the form, then sending it). Then the plan page against a minima
 page, closed loop at the same concurrency, everyone taking turns on the same page (10 s
 each) so that the three share the machine's ups and downs: the plan page, the minimal page
 anonymous (as first defined) and the minimal page signed in like the plan page's people
-(who then both pay the session check against the database). Prints; asserts nothing.
+(who then both pay the session check against the database). Phases start once the server
+has settled after start-up (each worker trains the risk classifier in the background first).
+Also prints the SQL statements one request of each page sends. Prints; asserts nothing.
 Loopback only.
 
     .venv/bin/python benchmarks/load.py                       # SQLite, 50 users, 60 s a phase
@@ -35,16 +37,20 @@ from _harness import (
     gunicorn,
     header,
     prepare_database,
+    print_statements,
     print_table,
     run_in_turns,
     run_load,
     sign_in,
+    statements_per_request,
     timed,
+    wait_until_settled,
 )
 
 from portal.demo import DEMO_ACCOUNTS
 
 CLIENT = next(a for a in DEMO_ACCOUNTS if a.role == "client")
+STAFF = next(a for a in DEMO_ACCOUNTS if a.role == "staff")
 LANGS = ["en", "ar", "zh", "ur", "pl", "so"]
 PUBLIC = ["", "about-the-service", "level-1-targeted-help", "level-2-ongoing-care", "reviews", "help-in-a-crisis",
           "council-arranged-or-direct-payments", "providers"]
@@ -115,6 +121,20 @@ def _setup_with_anonymous(session, base, index):
     session.anonymous = requests.Session()  # the same person's visits to public pages, no cookie
 
 
+# Each page's SQL statements for one request; the record pages' count must not grow with the
+# record (tests/views/test_statement_counts.py).
+COUNTED_PAGES = {
+    "minimal page, anonymous": (None, "/en/status"),
+    "minimal page, signed in": (CLIENT.email, "/en/status"),
+    "public page": (None, "/en/about-the-service"),
+    "my plan": (CLIENT.email, "/en/clients/{client}/plan"),
+    "my support": (CLIENT.email, "/en/clients/{client}/support"),
+    "goals": (CLIENT.email, "/en/clients/{client}/goals"),
+    "reviews": (CLIENT.email, "/en/clients/{client}/reviews"),
+    "staff caseload": (STAFF.email, "/en/staff/caseload"),
+}
+
+
 def _ratio_phase(base, users: int, duration: float, turn: float) -> tuple[dict[str, tuple[float, float]], int]:
     """The plan page against the minimal page, taking turns: ({label: (req/s, server CPU ms a
     request)}, errors)."""
@@ -158,7 +178,13 @@ def main() -> None:
     url = prepare_database(url)
     print(f"database: {url.split(':', 1)[0]}; {args.users} users; {args.duration:.0f} s a phase")
     low, high = args.think
-    with gunicorn(url, workers=args.workers) as base:
+    print_statements(statements_per_request(url, COUNTED_PAGES))
+    # A longer worker timeout than gunicorn's 30 s: 50 sign-ins at once (argon2) on a busy shared
+    # machine can take longer, and a killed worker starts its start-up training again.
+    with gunicorn(url, workers=args.workers, timeout=120) as base:
+        waited, settled = wait_until_settled(base)
+        print(f"\nstart-up: {'the server settled' if settled else 'the server was still busy'} after {waited:.0f} s "
+              "(each worker trains the risk classifier in the background); the phases begin now")
         mix = _phase("Mixed use, closed loop: no pause between requests (saturation)", base, mixed,
                      concurrency=args.users, duration=args.duration, setup=setup)
         real = _phase(f"Mixed use with a think time: each person pauses {low:g}–{high:g} s (random) after each page",
