@@ -2,10 +2,14 @@
 staff find it in the triage queue and mark it contacted. Axe on every page reached."""
 import re
 
+from portal.domain.risk import classifier
 from tests.browser.conftest import no_horizontal_scroll, sign_in_as, then_check
 
 
 def test_someone_asks_for_a_friend_and_staff_mark_it_contacted(phone, live_server, visit, axe_checks):
+    # The live server runs in this process: wait here for the risk classifier's training (tens
+    # of seconds on a busy machine), not inside the click that sends what was written.
+    classifier.shared()
     visit(phone, f"{live_server}/en/getting-support")
     then_check(phone, axe_checks, phone.get_by_role("button", name="Ask for an assessment").click)
     assert phone.url.endswith("/en/getting-support/ask")
