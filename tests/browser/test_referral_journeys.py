@@ -47,3 +47,10 @@ def test_someone_asks_for_a_friend_and_staff_mark_it_contacted(phone, live_serve
     assert phone.url.split("?")[0].endswith("/en/staff/referrals")
     row = phone.locator("tr", has_text=reference)
     assert "Contacted" in row.inner_text()
+
+
+def test_the_form_fits_a_320_px_phone_in_a_right_to_left_language(narrow_page, live_server, visit):
+    for lang in ("en", "ar"):
+        visit(narrow_page, f"{live_server}/{lang}/getting-support/ask")
+        assert narrow_page.locator("html").get_attribute("lang") == lang
+        assert no_horizontal_scroll(narrow_page)
