@@ -128,7 +128,9 @@ def statements_per_request(database_url: str, pages: dict[str, tuple[str | None,
     app = create_app({"DATABASE_URL": database_url, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
                       "SECRET_KEY": "benchmark-secret-key-not-for-use", "LOG_LEVEL": "WARNING"})
     sent: list[str] = []
-    event.listen(db.engine, "before_cursor_execute", lambda _c, _cur, statement, *_: sent.append(statement))
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", lambda _c, _cur, statement, *_: sent.append(statement))
     counts = {}
     try:
         for label, (email, path) in pages.items():
@@ -150,7 +152,7 @@ def statements_per_request(database_url: str, pages: dict[str, tuple[str | None,
             writes = sum(1 for s in sent if s.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"})
             counts[label] = (len(sent), writes)
     finally:
-        db.engine.dispose()
+        engine.dispose()
     return counts
 
 

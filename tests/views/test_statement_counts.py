@@ -44,9 +44,11 @@ def statements(app):
     def count(_conn, _cursor, statement, *_):
         sent.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
     yield sent
-    event.remove(db.engine, "before_cursor_execute", count)
+    event.remove(engine, "before_cursor_execute", count)
 
 
 def _sent_by(client, statements: list[str], path: str) -> int:
