@@ -346,3 +346,42 @@ def test_the_text_is_read_the_same_however_it_is_typed():
     assert normalise("أُريدُ أنْ أموت") == "اريد ان اموت"  # short vowels and hamza forms
     assert normalise("٣٠ حبة") == "30 حبه"  # Arabic-Indic digits, ta marbuta
     assert squeeze(normalise("I want to diiiie")) == "i want to die"
+
+
+# Long messages about something ordinary with one sentence of risk in them, in several
+# scripts: the rest of the message must not dilute that sentence.
+RISK_IN_A_LONG_MESSAGE = [
+    "Hi, I need to change the time of my support worker's visit on Tuesday because I have a dentist "
+    "appointment in town at ten, and the bus only runs every hour from our estate. Honestly I think it would "
+    "be easier for everyone if I wasn't here anymore. Could she come after lunch instead, around two?",
+    "Dzień dobry, chciałabym przełożyć wizytę opiekunki z wtorku na środę, bo mam dentystę o dziesiątej, a "
+    "autobus jeździ raz na godzinę. Szczerze mówiąc, wszystkim byłoby łatwiej, gdyby mnie tu już nie było. "
+    "Czy może przyjść w środę po południu?",
+    "Salaan, waxaan rabaa inaan beddelo booqashada shaqaalaha Talaadada sababtoo ah ballan ilkaha ayaan "
+    "leeyahay tobanka, basku saacaddiiba mar buu yimaadaa. Run ahaantii waxaan is leeyahay qof walba way u "
+    "fududaan lahayd haddii aanan halkan joogin. Ma iman kartaa Arbacada galabtii?",
+    "你好，我周二有牙医预约，想把社工的家访改到周三下午，因为我们小区的公交一个小时才一班。"
+    "说实话，我觉得如果我不在了，大家都会轻松很多。周三下午两点可以吗？",
+]
+
+
+@pytest.mark.parametrize("message", RISK_IN_A_LONG_MESSAGE)
+def test_one_risky_sentence_in_a_long_message_is_high_risk(message):
+    assert risk.sentences(message) and len(risk.sentences(message)) >= 3
+    assert risk.assess(message).is_high
+
+
+def test_a_short_question_is_read_whole():
+    assert not risk._long("Who can see my file? Can my son look at it?")
+
+
+def test_words_that_show_a_crisis_never_wait_for_the_classifier(monkeypatch):
+    """Right after a start the classifier may still be training: help for a crisis that its
+    words show comes at once; anything else waits for the classifier (recall first)."""
+    monkeypatch.setattr(classifier, "_shared", [])
+    asked = []
+    monkeypatch.setattr(classifier, "shared", lambda: asked.append(True) or pytest.fail("waited for training"))
+    assert risk.assess("I want to kill myself").is_high
+    assert asked == []
+    with pytest.raises(pytest.fail.Exception):
+        risk.assess("When is my next review?")

@@ -19,6 +19,7 @@ seen.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 from . import classifier, patterns
@@ -28,6 +29,8 @@ from . import classifier, patterns
 # training examples (make eval-safety prints the figures), never on the held-out ones.
 HIGH_THRESHOLD = 0.35
 CONCERN_THRESHOLD = 0.4
+# From this many words, a message is also read sentence by sentence.
+LONG_MESSAGE_WORDS = 15
 
 
 class Level(enum.IntEnum):
@@ -72,7 +75,36 @@ def by_patterns(text: str) -> Risk:
     return risk
 
 
+# Where a message's sentences end, in the portal's scripts (Arabic and Urdu full stops and
+# question marks, Chinese full-width punctuation) and at line breaks.
+_SENTENCE_END = re.compile(r"[.!?;\n\u061f\u06d4\u3002\uff01\uff1f\uff1b]+")
+
+
+def sentences(text: str) -> list[str]:
+    """The message's sentences of two words or more (or three Chinese characters)."""
+    return [part.strip() for part in _SENTENCE_END.split(text)
+            if len(part.split()) >= 2 or len(part.strip()) >= 3 and not part.strip().isascii()]
+
+
+def _long(text: str) -> bool:
+    """Long enough for one sentence to be lost in the rest: a short question of two
+    sentences is read whole, as the classifier was trained."""
+    return len(text.split()) >= LONG_MESSAGE_WORDS or len(text) >= 4 * LONG_MESSAGE_WORDS
+
+
 def by_classifier(text: str) -> Risk:
+    """The whole message, and each of its sentences on its own: one risky sentence in a long
+    message about something ordinary ("can I move my review to the 14th? honestly I think
+    I'd be better off dead. the 14th suits the bus") is diluted by the rest as a whole."""
+    risk = _classify_with_idioms(text)
+    parts = sentences(text) if _long(text) else []
+    if len(parts) > 1:
+        for part in parts:
+            risk = risk | _classify_with_idioms(part)
+    return risk
+
+
+def _classify_with_idioms(text: str) -> Risk:
     found = _classify(text)
     if found.is_high and any(hit.kind == "idiom" for hit in patterns.matches(text)):
         rest = _classify(patterns.without_idioms(text))
@@ -98,4 +130,9 @@ def assess(text: str, language: str | None = None) -> Risk:
     because people in distress may write in any of them."""
     if not text or not text.strip():
         return NO_RISK
-    return by_patterns(text) | by_classifier(text)
+    found = by_patterns(text)
+    if found.is_high and not classifier.trained():
+        # Help at once: a crisis its words show never waits for the classifier's training
+        # (tens of seconds after a start). Everything else waits: recall comes first.
+        return found
+    return found | by_classifier(text)

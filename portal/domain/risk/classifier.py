@@ -101,6 +101,11 @@ def shared() -> RiskClassifier:
         return _shared[0]
 
 
+def trained() -> bool:
+    """Whether this process's classifier is ready (never waits for its training)."""
+    return bool(_shared)
+
+
 def warm_up() -> None:
     """Train it in the background now: training takes tens of seconds, and the first person
     whose writing is checked should not wait for it (their request waits on the lock only
