@@ -11,8 +11,9 @@ import contextlib
 import contextvars
 import os
 from collections.abc import Iterator
+from typing import NamedTuple
 
-from flask import g, request
+from flask import current_app, g, request
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -100,19 +101,32 @@ def reset_writing(token: contextvars.Token) -> None:
 
 
 class Database:
-    """One engine per app; one session per app context (request or CLI command)."""
+    """One engine per app; one session per app context (request or CLI command).
+
+    The engine belongs to the app, not to this module: a process may hold several apps (the
+    tests run live portals beside each other, each on its own database), and each request
+    must use its own app's database, not the last one made."""
 
     def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self._factory: sessionmaker | None = None
-        self.session: scoped_session | None = None
+        # One session per app context, like Flask-SQLAlchemy: requests and CLI commands alike.
+        self.session = scoped_session(self._new_session, scopefunc=lambda: id(g._get_current_object()))
+
+    @staticmethod
+    def engine_of(app) -> Engine:
+        return app.extensions["database"].engine
+
+    @property
+    def engine(self) -> Engine:
+        """The current app's engine (inside an app context only)."""
+        return self.engine_of(current_app)
+
+    @staticmethod
+    def _new_session():
+        return current_app.extensions["database"].sessions()
 
     def init_app(self, app) -> None:
-        self.engine = make_engine(app.config["DATABASE_URL"])
-        self._factory = sessionmaker(bind=self.engine, expire_on_commit=False)
-        # One session per app context, like Flask-SQLAlchemy: requests and CLI commands alike.
-        self.session = scoped_session(self._factory, scopefunc=lambda: id(g._get_current_object()))
-        app.extensions["database"] = self
+        engine = make_engine(app.config["DATABASE_URL"])
+        app.extensions["database"] = _AppDatabase(engine, sessionmaker(bind=engine, expire_on_commit=False))
 
         @app.before_request
         def _writes_begin_immediately():
@@ -123,6 +137,11 @@ class Database:
         @app.teardown_appcontext
         def _remove_session(_exc):
             self.session.remove()
+
+
+class _AppDatabase(NamedTuple):
+    engine: Engine
+    sessions: sessionmaker
 
 
 db = Database()

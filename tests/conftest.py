@@ -180,7 +180,7 @@ def app(database_url, tmp_path):
     )
     app.test_client_class = CheckedClient
     yield app
-    db.engine.dispose()
+    db.engine_of(app).dispose()
 
 
 @pytest.fixture
