@@ -72,9 +72,9 @@ def test_after_a_miss_suggested_questions_are_buttons_the_keyboard_can_use(phone
     axe_checks.check(page)
     suggestions.first.focus()
     page.keyboard.press("Enter")
-    # The suggestion is sent as if typed; the answer is a topic answer ending with its page.
+    # The suggestion is sent as if typed; the answer is a topic answer ending with a link to its page.
     page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-app-chat-log] .app-chat__message--assistant')]"
-        ".some(m => m.textContent.includes('/en/'))")
+        "() => [...document.querySelectorAll('[data-app-chat-log] .app-chat__message--assistant a')]"
+        ".some(a => a.getAttribute('href').startsWith('/en/'))")
     assert dialog.locator(".app-chat__suggestions").count() == 0
     assert dialog.locator(".app-chat__message--user").count() == 2

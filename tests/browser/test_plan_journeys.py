@@ -38,9 +38,13 @@ def test_carer_with_plan_only_consent_cannot_reach_goals(request, live_server, v
     page = request.getfixturevalue(which)
     sign_in_as(page, visit, axe_checks, live_server, "carer")
     assert page.url.endswith("/en/people-i-support")
-    # The friend granted the plan only: one link, to the support page.
-    friend = page.locator("main ul").nth(1)
-    assert friend.locator("li").count() == 1
+    # Two people: the brother granted several scopes, the friend the plan only: one link,
+    # to the support page. (Their order on the page follows their names, not the test.)
+    people = page.locator("main h2 + p + ul")
+    assert people.count() == 2
+    friend = people.filter(has=page.locator("li:only-child"))
+    assert friend.count() == 1
+    assert friend.get_by_role("link").count() == 1
     then_check(page, axe_checks, friend.get_by_role("link").click)
     assert "/support" in page.url
     nav = page.get_by_role("navigation", name="Sections of the record")
