@@ -55,14 +55,14 @@ def assistant_questions(folder: Path = ASSISTANT_QUESTIONS) -> list[Example]:
     return examples
 
 
-_HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 
 
 def features(text: str) -> str:
     """The text the classifier reads: normalised, squeezed, and Chinese characters spaced
     apart, so that words and word pairs are characters and character pairs there too (a
     whole unspaced sentence would otherwise be one "word", and its opening 我想 one signal)."""
-    return _HAN.sub(r" \1 ", squeeze(normalise(text))).strip()
+    return HAN.sub(r" \1 ", squeeze(normalise(text))).strip()
 
 
 def build_pipeline() -> Pipeline:
