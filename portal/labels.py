@@ -109,11 +109,16 @@ data_names = {
     "preferred_provider_id": _l("Provider"), "contact_method": _l("Contact"),
     "decision_reason": _l("Reason for the decision"), "decided_at": _l("Decided on"),
     "who": _l("Who"), "actor_role": _l("Role"), "action": _l("What they did"), "occurred_at": _l("When"),
+    # secure messages
+    "messages": _l("Messages"), "subject": _l("Subject"), "urgent": _l("Urgent"), "closed_at": _l("Closed on"),
+    "author_role": _l("Written by"), "body": _l("Message"),
 }
 # Codes in the export, by the name they are kept under, as the reader's words.
 data_codes = {
     "arrangement": arrangement_names, "from_arrangement": arrangement_names, "to_arrangement": arrangement_names,
-    "location": location_names, "outcome": outcome_names, "rated_by": rated_by_names, "urgency": urgency_names,
+    "location": location_names, "outcome": outcome_names, "rated_by": rated_by_names, "author_role": rated_by_names,
+    "urgency": urgency_names,
     "scopes": scope_names, "status": {**plan_status_names, **status_names,
-                                      "active": _l("Active"), "reached": _l("Reached"), "stopped": _l("Stopped")},
+                                      "active": _l("Active"), "reached": _l("Reached"), "stopped": _l("Stopped"),
+                                      "open": _l("Open"), "closed": _l("Closed")},
 }

@@ -359,6 +359,7 @@ def test_carers_page_lists_every_choice_the_client_has():
         "reviews": "see your reviews",
         "arrangement": "ask for a change to how your support is arranged",
         "feedback": "give feedback for you",
+        "messages": "read and send messages to your team",
     }
     assert set(phrases) == {scope.value for scope in CarerScope}
     assert [p for p in phrases.values() if p not in text] == []
