@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import access, assets, crisis_help, errors, forms, i18n, labels, logs, navigation, rendering, security
 from .config import load_config
 from .db import RowIdConverter, db
+from .domain.risk import classifier as risk_classifier
 from .limits import limiter
 
 csrf = CSRFProtect()
@@ -86,7 +87,9 @@ def create_app(overrides: dict | None = None) -> Flask:
             db.session.rollback()
             app.logger.warning("healthz: database unavailable: %s", type(error).__name__)
             return {"status": "database unavailable"}, 503
-        return {"status": "ok"}
+        # The risk classifier trains in the background after a start: until it is ready,
+        # crisis words still get help at once but other writing waits for it.
+        return {"status": "ok", "risk_classifier": "ready" if risk_classifier.trained() else "training"}
 
     from . import cli
 

@@ -197,8 +197,10 @@ def test_database_unavailable_is_a_503_in_the_readers_language_and_nothing_half_
 
 def test_healthz_is_ok_only_while_the_database_answers(client, tmp_path):
     from portal import create_app
+    from portal.domain.risk import classifier
 
-    assert client.get("/healthz").get_json() == {"status": "ok"}
+    classifier.shared()  # trained (waits for the run's warm-up)
+    assert client.get("/healthz").get_json() == {"status": "ok", "risk_classifier": "ready"}
     unreachable = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/no-such-folder/portal.sqlite3", "TESTING": True,
                               "RATELIMIT_ENABLED": False})
     response = unreachable.test_client().get("/healthz")
