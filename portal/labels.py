@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from .domain import survey
+
 arrangement_names = {
     "council_arranged": _l("Council-arranged support"),
     "direct_payment": _l("A direct payment"),
@@ -62,6 +64,18 @@ urgency_names = {"urgent": _l("Very soon – things have changed a lot"), "soon"
                  "when_possible": _l("When it suits – there is no rush")}
 risk_kind_names = {"self": _l("Risk to themselves"), "others": _l("Risk to others"),
                    "from_others": _l("Being hurt by someone")}
+
+# What each read of a record was, in "Who has looked" and the data download.
+audit_action_names = {
+    "view_support": _l("Looked at your support"), "view_plan": _l("Looked at your plan"),
+    "view_goals": _l("Looked at your goals"), "view_reviews": _l("Looked at your reviews"),
+    "view_arrangement": _l("Looked at how your support is arranged"),
+    "view_feedback_form": _l("Opened the feedback form for you"),
+    "assistant_answer": _l("Asked the assistant about your support"), "view_messages": _l("Read your messages"),
+}
+OTHER_AUDIT_ACTION = _l("Opened your record")
+# Survey options are marked for translation where they are declared (portal.domain.survey).
+ethnicity_names = {option.code: _l(option.label) for option in survey.ETHNICITY_QUESTION.options}
 
 # The readable copy of "Download my data" (templates/plans/my_data.html): every name the
 # export uses (portal.domain.my_data.export_client), in the reader's language. The file
@@ -118,7 +132,7 @@ data_codes = {
     "arrangement": arrangement_names, "from_arrangement": arrangement_names, "to_arrangement": arrangement_names,
     "location": location_names, "outcome": outcome_names, "rated_by": rated_by_names, "author_role": rated_by_names,
     "urgency": urgency_names,
-    "scopes": scope_names, "status": {**plan_status_names, **status_names,
+    "scopes": scope_names, "action": audit_action_names, "ethnicity": ethnicity_names, "status": {**plan_status_names, **status_names,
                                       "active": _l("Active"), "reached": _l("Reached"), "stopped": _l("Stopped"),
                                       "open": _l("Open"), "closed": _l("Closed")},
 }

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal.db import db
 from portal.domain import plans
 from portal.i18n import LANGUAGES
-from portal.labels import data_names
+from portal.labels import audit_action_names, data_names
 from portal.models import (
     Account,
     OutboxMessage,
@@ -178,6 +178,8 @@ def test_risk_in_a_review_request_shows_help_and_alerts_the_team(app, client, si
 
 def test_the_readable_data_download_names_everything_in_the_readers_language(app, client, sign_in, demo_accounts):
     ids = _ids(app, demo_accounts)
+    sign_in("staff")
+    assert client.get(f"/en/clients/{ids['client']}/plan").status_code == 200  # a read the export lists
     sign_in("client")
     data = client.get(f"/en/clients/{ids['client']}/my-data.json").get_json()
 
@@ -196,6 +198,10 @@ def test_the_readable_data_download_names_everything_in_the_readers_language(app
         page = _text(client.get(f"/{lang}/clients/{ids['client']}/my-data"))
         assert not [name for name in held if "_" in name and f">{name}<" in page]
         assert ">what matters to me<" not in page and ">hours per week<" not in page
+        # Codes read as words too: each read of the record, the ethnic group.
+        reads = {event["action"] for event in data["who_has_looked_at_your_record"]} & set(audit_action_names)
+        assert reads and not [code for code in reads if f">{code}<" in page]
+        assert f">{data['about_you']['ethnicity']}<" not in page
 
 
 def test_a_signed_in_clients_risky_chat_message_shows_their_staying_well_plan(app, client, sign_in, demo_accounts):
