@@ -1,6 +1,7 @@
 """The client's plan on a phone (375 and 320 px): the personal budget, the staying-well plan
 and the conversation about the plan, in every language, printed as well as on screen; the
-client writes to their worker and asks for a review. axe on every page, no sideways scroll."""
+client writes to their worker and asks for a review; the worker writes the staying-well plan
+and budget with them. axe on every page, no sideways scroll."""
 import re
 
 from portal.i18n import LANGUAGES
@@ -63,3 +64,28 @@ def test_the_plan_fits_320px_in_every_language_on_screen_and_in_print(narrow_pag
         assert not narrow_page.locator("form.app-print-hide").first.is_visible()
         assert no_horizontal_scroll(narrow_page), (lang, "print")
         narrow_page.emulate_media(media="screen")
+
+
+def test_worker_writes_the_staying_well_plan_and_budget_with_the_client_on_a_phone(phone, live_server, visit,
+                                                                                    axe_checks):
+    phone.set_default_timeout(RISK_DETECTOR_FIRST_USE_MS)
+    sign_in_as(phone, visit, axe_checks, live_server, "staff")
+    then_check(phone, axe_checks, phone.locator("main table a").first.click)
+    staff_plan = phone.url.rsplit("/", 1)[0].replace("/en/clients/", "/en/staff/clients/") + "/plan"
+    visit(phone, staff_plan)
+    signs = "Sleeping less than five hours, missing the Tuesday group"
+    phone.get_by_label("My early warning signs").fill(signs)
+    budget = phone.get_by_label("Personal budget a year")
+    if budget.count():  # an agreed budget changes only at a review: then there is no box
+        budget.fill("a lot")
+    then_check(phone, axe_checks, phone.get_by_role("button", name="Save the plan").click)
+    if budget.count():
+        # Bad input: the error summary names the box, and nothing typed is lost.
+        assert phone.locator(".govuk-error-summary").is_visible()
+        assert phone.get_by_label("My early warning signs").input_value() == signs
+        phone.get_by_label("Personal budget a year").fill("9,360")
+        then_check(phone, axe_checks, phone.get_by_role("button", name="Save the plan").click)
+    assert phone.url.endswith("/plan/saved")
+    then_check(phone, axe_checks, phone.get_by_role("link", name="Read the plan").click)
+    assert signs in phone.locator(".app-staying-well").inner_text()
+    assert no_horizontal_scroll(phone)
