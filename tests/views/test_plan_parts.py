@@ -114,7 +114,8 @@ def test_conversation_every_comment_kept_staff_flagged_and_reply_told(app, clien
         comments = db.session.scalars(select(PlanComment).join(PlanComment.plan)
                                       .where(PlanComment.text.in_(["Can visits be on Thursdays?",
                                                                    "And later in the day, please",
-                                                                   "Thursdays are fine"]))).all()
+                                                                   "Thursdays are fine"]))
+                                      .order_by(PlanComment.id)).all()
         assert [c.from_client for c in comments] == [True, True, False]
         update = db.session.scalar(select(Update).where(Update.client_id == ids["client"],
                                                         Update.kind == UpdateKind.plan_reply))
