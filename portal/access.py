@@ -31,9 +31,11 @@ SIGNING_IN = "signing_in"
 SECOND_STEP_TIME = dt.timedelta(minutes=10)
 
 
-def audience(*who: str | Role, carer_scope: CarerScope | None = None) -> Callable:
+def audience(*who: str | Role, carer_scope: CarerScope | None = None, by_script: bool = False) -> Callable:
     """Declare who may use a view: PUBLIC, ANY_SIGNED_IN, or one or more roles; for a view
-    of a client's record, also the scope a carer needs (checked when the record is opened)."""
+    of a client's record, also the scope a carer needs (checked when the record is opened).
+    `by_script`: a page's script asks it on its own (looking for news), which is not the
+    person's activity, so it never puts off the idle sign-out."""
     allowed = frozenset(str(w) for w in who)
     if not allowed:
         raise ValueError("declare at least one audience")
@@ -41,6 +43,7 @@ def audience(*who: str | Role, carer_scope: CarerScope | None = None) -> Callabl
     def decorate(view: Callable) -> Callable:
         view.audience = allowed
         view.carer_scope = carer_scope
+        view.by_script = by_script
         return view
 
     return decorate
@@ -138,7 +141,8 @@ def _load_account(app: Flask) -> Account | None:
     # "Last seen" is rewritten at most once a minute (so the idle sign-out may come up to a
     # minute early): the cookie is then re-signed and sent again once a minute, not with
     # every response.
-    if int(now.timestamp()) - seen >= SEEN_RESOLUTION_SECONDS:
+    by_script = getattr(app.view_functions.get(request.endpoint), "by_script", False)
+    if int(now.timestamp()) - seen >= SEEN_RESOLUTION_SECONDS and not by_script:
         session["seen"] = int(now.timestamp())
     g.sign_in_session = row
     return row.account

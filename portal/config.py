@@ -128,6 +128,8 @@ def load_config(instance_path: str) -> dict:
         # page; and how many messages one person may send (over it: a clear refusal).
         "MESSAGES_REPLY_WORKING_DAYS": _int("MESSAGES_REPLY_WORKING_DAYS", 3),
         "RATELIMIT_MESSAGES": os.environ.get("RATELIMIT_MESSAGES", "20 per hour"),
+        # How often an open conversation's script asks for new messages (seconds).
+        "MESSAGES_POLL_SECONDS": float(os.environ.get("MESSAGES_POLL_SECONDS", "20")),
         # Assistant (Rasa REST channel on loopback).
         "RASA_URL": os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
         "RASA_TIMEOUT_SECONDS": float(os.environ.get("RASA_TIMEOUT_SECONDS", "3")),

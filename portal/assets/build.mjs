@@ -24,6 +24,7 @@ writeFileSync(join(dist, "app.rtl.css"), rtlcss.process(css));
 copyFileSync(join(govuk, "govuk-frontend.min.js"), join(dist, "govuk-frontend.min.js"));
 copyFileSync(join(here, "js", "chat-widget.mjs"), join(dist, "chat-widget.mjs"));
 copyFileSync(join(here, "js", "session-timeout.mjs"), join(dist, "session-timeout.mjs"));
+copyFileSync(join(here, "js", "messages.mjs"), join(dist, "messages.mjs"));
 
 // GOV.UK's own images except the crown and crest: this is a council service.
 for (const name of readdirSync(join(govuk, "assets", "images"))) {

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..models import (
     Account,
@@ -36,6 +36,7 @@ from .records import RecordAccess
 MAX_BODY = 2000
 MAX_SUBJECT = 100
 INBOX_PAGE = 50
+NEWER_AT_MOST = 50  # what one look for news returns at most; the page, reloaded, shows the rest
 
 
 class MessageError(Exception):
@@ -158,9 +159,10 @@ def _read_up_to(session: Session, conversation: Conversation, reader: Account, m
         read.last_read_message_id, read.read_at = message_id, now
 
 
-def mark_read(session: Session, conversation: Conversation, reader: Account, *, now: dt.datetime) -> None:
-    """`reader` has seen every message in the conversation so far."""
-    latest = session.scalar(select(func.max(Message.id)).where(Message.conversation_id == conversation.id))
+def mark_read(session: Session, conversation: Conversation, reader: Account, *, now: dt.datetime,
+              up_to: int | None = None) -> None:
+    """`reader` has seen every message in the conversation so far (or up to message `up_to`)."""
+    latest = up_to or session.scalar(select(func.max(Message.id)).where(Message.conversation_id == conversation.id))
     if latest is not None:
         _read_up_to(session, conversation, reader, latest, now)
         session.flush()
@@ -173,8 +175,16 @@ def last_read(session: Session, conversation: Conversation, reader: Account) -> 
 
 
 def thread(session: Session, conversation: Conversation) -> list[Message]:
+    """The messages in the order written, with their authors (one query for all of them)."""
     return list(session.scalars(select(Message).where(Message.conversation_id == conversation.id)
-                                .order_by(Message.id)))
+                                .options(selectinload(Message.author)).order_by(Message.id)))
+
+
+def newer_than(session: Session, conversation: Conversation, after: int) -> list[Message]:
+    """The messages written after message `after` (the last one a page shows), oldest first,
+    NEWER_AT_MOST of them."""
+    return list(session.scalars(select(Message).where(Message.conversation_id == conversation.id, Message.id > after)
+                                .options(selectinload(Message.author)).order_by(Message.id).limit(NEWER_AT_MOST)))
 
 
 def conversation_of(session: Session, client_id: int, conversation_id: int | None) -> Conversation | None:

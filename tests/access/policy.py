@@ -124,6 +124,7 @@ insights.definitions_page     .    .      .     .      .       .         .      
 messages.conversations        .    Y      .     .      .       .         .             .          Y          .      Y     .           .    .
 messages.new_conversation     .    Y      .     .      .       .         .             .          Y          .      .     .           .    .
 messages.thread               .    Y      .     .      .       .         .             .          Y          .      Y     .           .    .
+messages.newer                .    Y      .     .      .       .         .             .          Y          .      Y     .           .    .
 messages.assign               .    .      .     .      .       .         .             .          .          .      Y     .           .    .
 messages.close                .    .      .     .      .       .         .             .          .          .      Y     .           .    .
 messages.team_inbox           .    .      .     .      .       .         .             .          .          .      Y     Y           .    .

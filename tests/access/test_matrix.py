@@ -133,7 +133,7 @@ def _object_args(session, endpoint: str, client_id: int) -> dict:
         return {"goal_id": goal if goal is not None else 10**9}
     if endpoint == "plans.accept_invitation":  # nobody's invitation: the same answer as another's
         return {"access_id": 10**9}
-    if endpoint in ("messages.thread", "messages.assign", "messages.close"):
+    if endpoint in ("messages.thread", "messages.newer", "messages.assign", "messages.close"):
         return {"conversation_id": _conversation_of(session, client_id).id}
     if endpoint in ("plans.carer_scopes", "plans.stop_carer"):
         access = session.scalar(select(CarerAccess.id).where(CarerAccess.client_id == client_id,

@@ -12,12 +12,14 @@ from portal.models import (
     AlertSource,
     AuditEvent,
     CarerAccess,
+    Client,
     Conversation,
     ConversationStatus,
     Message,
     OutboxMessage,
     Role,
     SafeguardingAlert,
+    utcnow,
 )
 from tests.conftest import enter_session
 from tests.views.test_auth import deliver
@@ -267,3 +269,114 @@ def test_the_queued_mails_hold_neither_the_subject_nor_the_words(app, client, de
         rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id > before)).all()
         assert rows and all("Private" not in row.subject + row.body_text for row in rows)
         db.session.commit()
+
+
+def _views_by(app, account_id: int) -> int:
+    return _count(app, AuditEvent, AuditEvent.actor_account_id == account_id, AuditEvent.action == "view_messages")
+
+
+def test_the_open_page_learns_of_new_messages_and_a_look_that_finds_none_is_not_a_read(app, client, demo_accounts):
+    ids = _ids(app, demo_accounts)
+    enter_session(client, ids["me"])
+    thread_url = _new(client, ids["client_id"], "Thursday", "Can we move Thursday's visit?").headers["Location"]
+    thread_url = thread_url.split("?")[0]
+    page = client.get(thread_url).get_data(as_text=True)
+    after = re.search(r'data-after="(\d+)"', page).group(1)
+    assert f'data-newer-url="{thread_url}/newer"' in page and 'aria-live="polite"' in page
+
+    # Staff look while nothing is new: an empty answer, and nothing in "Who has looked".
+    enter_session(client, ids["staff"])
+    staff_page = client.get(thread_url).get_data(as_text=True)
+    staff_after = re.search(r'data-after="(\d+)"', staff_page).group(1)
+    views = _views_by(app, ids["staff"])
+    quiet = client.get(f"{thread_url}/newer?after={staff_after}")
+    assert quiet.status_code == 200 and quiet.json == {"messages": [], "announcement": ""}
+    assert "no-store" in quiet.headers["Cache-Control"]
+    assert _views_by(app, ids["staff"]) == views
+    key = _form_key(staff_page)
+    assert client.post(thread_url, data={"body": "Friday at 10 works <b>fine</b>.", "submission_key": key}
+                       ).status_code == 302
+
+    # The client's open page asks: the reply, as plain text, announced by the worker's name.
+    enter_session(client, ids["me"])
+    with app.app_context():
+        worker = db.session.get(Account, ids["staff"]).display_name
+        db.session.commit()
+    news = client.get(f"{thread_url}/newer?after={after}").json
+    assert [m["body"] for m in news["messages"]] == ["Friday at 10 works <b>fine</b>."]
+    said = news["messages"][0]
+    assert said["author"] == f"Worker: {worker}" and said["reply"] is True and said["language"] == "en"
+    assert said["time"] and said["time_text"]
+    assert news["announcement"] == f"1 new message from Worker: {worker}"
+    # What was returned counts as read: the list shows nothing new.
+    listing = client.get(f"/en/clients/{ids['client_id']}/messages").get_data(as_text=True)
+    assert "1 new message" not in listing
+    assert client.get(f"{thread_url}/newer?after={said['id']}").json["messages"] == []
+    # Nonsense for "after" is read as "from the start", never an error.
+    assert client.get(f"{thread_url}/newer?after=soon").status_code == 200
+
+    # A read by staff that does return messages is in "Who has looked".
+    enter_session(client, ids["staff"])
+    with app.app_context():
+        given_name = db.session.get(Client, ids["client_id"]).given_name
+        db.session.commit()
+    found = client.get(f"{thread_url}/newer?after=0").json
+    assert [m["author"] for m in found["messages"]] == [given_name, "You"]
+    assert found["announcement"].startswith("1 new message from ")
+    assert _views_by(app, ids["staff"]) == views + 2  # the page after replying, and this look
+
+
+def test_looking_for_new_messages_is_refused_like_the_page(app, client, demo_accounts):
+    ids = _ids(app, demo_accounts)
+    with app.app_context():
+        conversation = messages.conversations_for(db.session, ids["client_id"])[0]
+        outsider = db.session.scalar(select(Account.id).where(Account.role == Role.staff,
+                                                              Account.team_id != conversation.client.team_id))
+        without_scope = db.session.scalar(select(CarerAccess).where(CarerAccess.carer_account_id == ids["carer"],
+                                                                    CarerAccess.client_id != ids["client_id"]))
+        theirs = _conversation_for(without_scope.client_id)
+        someone_else = db.session.scalar(select(Account.id).where(Account.role == Role.client,
+                                                                  Account.client_id != ids["client_id"]))
+        db.session.commit()
+    mine = f"/en/clients/{ids['client_id']}/messages/{conversation.id}/newer?after=0"
+    enter_session(client, outsider)  # staff of another team
+    assert client.get(mine).status_code == 404
+    enter_session(client, someone_else)  # another client
+    assert client.get(mine).status_code == 404
+    enter_session(client, ids["carer"])  # a carer whose grant from this client has no "messages"
+    assert client.get(f"/en/clients/{without_scope.client_id}/messages/{theirs}/newer?after=0").status_code == 404
+    assert client.get(mine).status_code == 200  # and with it, the same carer reads
+    enter_session(client, ids["me"])  # a client: their own conversations only, even under their own id
+    assert client.get(mine).status_code == 200
+    assert client.get(f"/en/clients/{ids['client_id']}/messages/{theirs}/newer?after=0").status_code == 404
+    enter_session(client, None)
+    assert client.get(mine).status_code == 302
+
+
+def _conversation_for(client_id: int) -> int:
+    found = db.session.scalar(select(Conversation.id).where(Conversation.client_id == client_id).limit(1))
+    if found is None:
+        conversation = Conversation(client_id=client_id, subject="Visit", status=ConversationStatus.open,
+                                    created_at=utcnow(), last_message_at=utcnow())
+        db.session.add(conversation)
+        db.session.flush()
+        found = conversation.id
+    return found
+
+
+def test_looking_for_new_messages_does_not_put_off_the_idle_sign_out(app, client, demo_accounts):
+    ids = _ids(app, demo_accounts)
+    with app.app_context():
+        conversation = messages.conversations_for(db.session, ids["client_id"])[0]
+        db.session.commit()
+    enter_session(client, ids["me"])
+    long_ago = int(utcnow().timestamp()) - 10 * 60
+    with client.session_transaction() as cookie:
+        cookie["seen"] = long_ago
+    url = f"/en/clients/{ids['client_id']}/messages/{conversation.id}"
+    assert client.get(f"{url}/newer?after=0").status_code == 200
+    with client.session_transaction() as cookie:
+        assert cookie["seen"] == long_ago  # the script's look is not the person's activity
+    assert client.get(url).status_code == 200
+    with client.session_transaction() as cookie:
+        assert cookie["seen"] > long_ago  # opening the page is

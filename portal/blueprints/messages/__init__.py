@@ -4,21 +4,26 @@ team read them in a team inbox (urgent first), assign, reply and close.
 Every page of a conversation opens the record through `client_record`, so each read by
 staff or a carer is in "Who has looked". What a client or carer writes goes through the
 risk detector (portal.domain.messages): the next page shows the help their words call for.
+While a conversation is open, a script (assets/js/messages.mjs) asks `newer` for what has
+been written since, appends it and says so in a polite live region; without JavaScript
+the page is as it was.
 """
 from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from babel.lists import format_list
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_date, format_time, get_locale, gettext, ngettext
 from wtforms.fields.choices import SelectChoice
 
 from ... import mail
-from ...access import audience, current_account, may_open
+from ...access import audience, carer_scope_of_current_view, current_account, may_open
 from ...crisis_help import help_after_writing
 from ...db import db
 from ...domain import messages, records, staying_well
 from ...limits import limiter
-from ...models import CarerScope, ConversationStatus, Role, utcnow
+from ...models import CarerScope, ConversationStatus, Message, Role, utcnow
 from ..common import client_record
 from ..plans import RECORD_SECTIONS
 from ..plans.forms import ConfirmForm
@@ -130,9 +135,59 @@ def _thread_page(record: records.RecordAccess, conversation, *, form=None, assig
         assign_form.worker.choices = [SelectChoice(str(w.id), w.display_name) for w in workers]
     page = _page("messages/thread.html", record, conversation=conversation, said=said, first_new=first_new,
                  form=form or _with_key(ReplyForm()), assign_form=assign_form,
+                 poll_seconds=current_app.config["MESSAGES_POLL_SECONDS"],
                  well=well, just_sent=request.args.get("sent"), done=request.args.get("done"))
     db.session.commit()
     return page
+
+
+@bp.get("/clients/<int:client_id>/messages/<int:conversation_id>/newer")
+@audience(Role.client, Role.carer, Role.staff, carer_scope=CarerScope.messages, by_script=True)
+def newer(client_id: int, conversation_id: int):
+    """The messages written after `after` (the last one the open page shows), as JSON for
+    the page's script, with what to announce. The same access decision as the page (404
+    for whoever may not read it), and the same audit, but only when there is something
+    new: a look that finds nothing shows nothing of the record, and a row every 20 s for
+    every open page would bury the real reads in "Who has looked" (and take SQLite's write
+    lock each time). What is returned counts as read, as it would on the page."""
+    g.personal = True
+    try:
+        records.check_access(db.session, reader=current_account(), client_id=client_id,
+                             scope=carer_scope_of_current_view())
+    except records.RecordNotAvailable:
+        abort(404)
+    conversation = messages.conversation_of(db.session, client_id, conversation_id)
+    if conversation is None:
+        abort(404)
+    found = messages.newer_than(db.session, conversation, request.args.get("after", 0, type=int))  # none: all
+    db.session.commit()
+    if not found:
+        return jsonify(messages=[], announcement="")
+    record = client_record(client_id, "view_messages")
+    conversation = _conversation(record, conversation_id)
+    messages.mark_read(db.session, conversation, record.reader, now=utcnow(), up_to=found[-1].id)
+    db.session.commit()
+    by_others = [m for m in found if m.author_account_id != record.reader.id]
+    names = format_list(list(dict.fromkeys(_author(record, m) for m in by_others)), locale=get_locale())
+    return jsonify(
+        messages=[{"id": m.id, "author": _author(record, m), "reply": m.author_role == Role.staff.value,
+                   "time": m.created_at.isoformat(), "time_text": f"{format_date(m.created_at, 'long')}, "
+                                                                  f"{format_time(m.created_at, 'short')}",
+                   "language": m.language, "body": m.body} for m in found],
+        announcement=ngettext("%(num)s new message from %(names)s", "%(num)s new messages from %(names)s",
+                              len(by_others), names=names) if by_others else "")
+
+
+def _author(record: records.RecordAccess, message: Message) -> str:
+    """Who wrote it, in the words the conversation page uses (templates/messages/thread.html)."""
+    name = message.author.display_name if message.author else ""
+    if message.author_account_id == record.reader.id:
+        return gettext("You")
+    if message.author_role == Role.staff.value:
+        return gettext("Worker: %(name)s", name=name)
+    if message.author_role == Role.carer.value:
+        return gettext("Carer: %(name)s", name=name)
+    return record.client.given_name
 
 
 @bp.post("/clients/<int:client_id>/messages/<int:conversation_id>/assign")
