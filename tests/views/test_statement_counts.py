@@ -11,13 +11,14 @@ from sqlalchemy import event, select
 
 from portal import demo
 from portal.db import db, writing
-from portal.domain import plans
+from portal.domain import messages, plans
 from portal.models import (
     Account,
     Arrangement,
     Client,
     Goal,
     GoalRating,
+    Message,
     PlanComment,
     PlanStatus,
     RatedBy,
@@ -159,3 +160,38 @@ def test_the_caseload_sends_as_many_statements_for_a_big_team_as_for_a_small_one
         assert plans.caseload_counts(db.session, team_id, today) == {
             only: plans.caseload(db.session, team_id, today, only, limit=0)[1] for only in plans.CaseloadFilter}
         db.session.commit()
+
+
+def _more_messages(conversation_id: int, authors: list[Account], now: dt.datetime) -> None:
+    """MORE messages in the conversation, from each of `authors` in turn."""
+    for n in range(MORE):
+        author = authors[n % len(authors)]
+        db.session.add(Message(conversation_id=conversation_id, author_account_id=author.id,
+                               author_role=author.role.value, created_at=now, body=f"Message {n}",
+                               submission_key=f"statement-count-{conversation_id}-{n}"))
+
+
+def test_a_conversation_sends_as_many_statements_for_a_long_thread_as_for_a_short_one(app, client, statements):
+    person = next(a for a in demo.DEMO_ACCOUNTS if a.role == "client")
+    with app.app_context():
+        account = _account(person.email)
+        team_id = db.session.get(Client, account.client_id).team_id
+        conversation = messages.conversations_for(db.session, account.client_id)[0]
+        workers = messages.team_workers(db.session, conversation.client)
+        readers = {"client": account.id, "worker": workers[0].id}
+        db.session.commit()
+    assert len(workers) >= 3, team_id
+    paths = [f"/en/clients/{account.client_id}/messages", f"/en/clients/{account.client_id}/messages/{conversation.id}"]
+
+    def counts() -> dict[str, list[int]]:
+        found = {}
+        for reader, account_id in readers.items():
+            enter_session(client, account_id)
+            found[reader] = [_sent_by(client, statements, path) for path in paths]
+        return found
+
+    short = counts()
+    with app.app_context(), writing():  # the client and every worker of the team write, each several times
+        _more_messages(conversation.id, [db.session.get(Account, account.id), *workers], utcnow())
+        db.session.commit()
+    assert counts() == short
