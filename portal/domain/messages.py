@@ -180,6 +180,11 @@ def thread(session: Session, conversation: Conversation) -> list[Message]:
                                 .options(selectinload(Message.author)).order_by(Message.id)))
 
 
+def any_newer(session: Session, conversation: Conversation, after: int) -> bool:
+    return session.scalar(select(Message.id).where(Message.conversation_id == conversation.id, Message.id > after)
+                          .limit(1)) is not None
+
+
 def newer_than(session: Session, conversation: Conversation, after: int) -> list[Message]:
     """The messages written after message `after` (the last one a page shows), oldest first,
     NEWER_AT_MOST of them."""

@@ -87,8 +87,8 @@ def decide(session: Session, reader: Account, client: Client) -> RecordAccess | 
 def check_access(session: Session, *, reader: Account, client_id: int, scope: CarerScope | None) -> RecordAccess:
     """The access decision alone, with no audit event: only for a page that shows nothing
     of the record (the feedback form, where an event naming who opened it and when would be
-    the one row to line up with an anonymous response). Every read goes through
-    open_client_record."""
+    the one row to line up with an anonymous response; a conversation's look for new
+    messages that finds none). Every read goes through open_client_record."""
     client = session.get(Client, client_id)
     decision = decide(session, reader, client) if client is not None else None
     if decision is None or not decision.may(scope):

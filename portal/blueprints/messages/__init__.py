@@ -159,23 +159,26 @@ def newer(client_id: int, conversation_id: int):
     conversation = messages.conversation_of(db.session, client_id, conversation_id)
     if conversation is None:
         abort(404)
-    found = messages.newer_than(db.session, conversation, request.args.get("after", 0, type=int))  # none: all
+    after = request.args.get("after", 0, type=int)  # none, or not a number: from the start
+    anything = messages.any_newer(db.session, conversation, after)
     db.session.commit()
-    if not found:
+    if not anything:
         return jsonify(messages=[], announcement="")
-    record = client_record(client_id, "view_messages")
+    record = client_record(client_id, "view_messages")  # a read: audited, like the page
     conversation = _conversation(record, conversation_id)
-    messages.mark_read(db.session, conversation, record.reader, now=utcnow(), up_to=found[-1].id)
-    db.session.commit()
+    found = messages.newer_than(db.session, conversation, after)
     by_others = [m for m in found if m.author_account_id != record.reader.id]
     names = format_list(list(dict.fromkeys(_author(record, m) for m in by_others)), locale=get_locale())
-    return jsonify(
+    answer = jsonify(
         messages=[{"id": m.id, "author": _author(record, m), "reply": m.author_role == Role.staff.value,
                    "time": m.created_at.isoformat(), "time_text": f"{format_date(m.created_at, 'long')}, "
                                                                   f"{format_time(m.created_at, 'short')}",
                    "language": m.language, "body": m.body} for m in found],
         announcement=ngettext("%(num)s new message from %(names)s", "%(num)s new messages from %(names)s",
                               len(by_others), names=names) if by_others else "")
+    messages.mark_read(db.session, conversation, record.reader, now=utcnow(), up_to=found[-1].id)
+    db.session.commit()
+    return answer
 
 
 def _author(record: records.RecordAccess, message: Message) -> str:
