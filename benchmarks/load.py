@@ -1,10 +1,11 @@
-"""The whole service under load: simulated people sign in once, then mix 60 % my-support and
-plan pages, 10 % goal ratings, 10 % feedback posts and 20 % public pages in several
-languages. Twice: closed loop (each person sends the next request as soon as the last one
+"""The whole service under load: simulated people sign in once, then mix 45 % my-support and
+plan pages, 10 % reading messages (the conversation list, then a conversation), 5 % sending
+a message (a reply in a conversation), 10 % goal ratings, 10 % feedback posts and 20 % public
+pages in several languages. Twice: closed loop (each person sends the next request as soon as the last one
 answers, no pause: the saturation figure, what the machine can do at most) and with a think
 time (each person reads for a random 1–5 s after each page, as people do: the realistic
 figure). Each HTTP request is timed and counted on its own: rating a goal or sending
-feedback is two (the form, then sending it). Then the plan page against a minimal template
+feedback is two (the form, then sending it), and so are reading and sending messages. Then the plan page against a minimal template
 page, closed loop at the same concurrency, everyone taking turns on the same page (10 s
 each) so that the three share the machine's ups and downs: the plan page, the minimal page
 anonymous (as first defined) and the minimal page signed in like the plan page's people
@@ -17,7 +18,7 @@ Loopback only.
     scripts/with-throwaway-postgres .venv/bin/python benchmarks/load.py --postgres
     make benchmark-load                                       # both
 
-Targets (issue): 0 errors, p95 < 300 ms, plan page req/s ÷ minimal page req/s ≥ 0.5. With
+Targets (issue): 0 errors, p95 < 300 ms (messages too: issue 20), plan page req/s ÷ minimal page req/s ≥ 0.5. With
 50 people and no pause, p95 < 300 ms needs well over 50 ÷ 0.3 s ≈ 170 requests a second
 (Little's law), hence the think-time figure too. Each phase prints its conditions: the CPU
 the server and this load generator used, and the machine's (others' work on a shared
@@ -52,6 +53,18 @@ from portal.demo import DEMO_ACCOUNTS
 CLIENT = next(a for a in DEMO_ACCOUNTS if a.role == "client")
 STAFF = next(a for a in DEMO_ACCOUNTS if a.role == "staff")
 LANGS = ["en", "ar", "zh", "ur", "pl", "so"]
+# Messages: the client's conversations about visits, started before the phases, each person
+# replying in one of them (so no thread grows by more than a tenth of the replies sent).
+# Everyday words the risk detector reads as no risk (checked with portal.domain.risk): a risk
+# message would make each conversation urgent and raise a safeguarding alert. Sending is
+# rate-limited per person; the benchmark's server runs with RATELIMIT_ENABLED=false
+# (_harness.gunicorn), as for the feedback and goal forms, so the limit is not measured.
+THREADS = 10
+SUBJECT = "Visit times ({})"
+WORDS = ["Could my support worker come on Friday afternoon instead of Thursday?",
+         "Thank you, Friday at 2pm suits me.", "Can you send me a copy of my plan by post, please?",
+         "I have a hospital appointment next Tuesday morning, so I will not be at home.",
+         "Is it all right if my sister comes to my next visit?"]
 PUBLIC = ["", "about-the-service", "level-1-targeted-help", "level-2-ongoing-care", "reviews", "help-in-a-crisis",
           "council-arranged-or-direct-payments", "providers"]
 
@@ -61,11 +74,34 @@ def _find_client_id(session, base) -> str:
     return re.search(r"/en/clients/(\d+)/support", page).group(1)
 
 
+def _submission_key(html: str) -> str:
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', html)
+    return key.group(1) if key else ""
+
+
+def start_conversations(base) -> None:
+    """The client's THREADS conversations for the mixed phases to reply in (not timed)."""
+    session = requests.Session()
+    sign_in(session, base, CLIENT.email, CLIENT.password)
+    url = f"{base}/en/clients/{_find_client_id(session, base)}/messages/new"
+    for n in range(1, THREADS + 1):
+        form = session.get(url).text
+        sent = session.post(url, allow_redirects=False, data={
+            "csrf_token": csrf_token(form), "submission_key": _submission_key(form), "subject": SUBJECT.format(n),
+            "body": WORDS[n % len(WORDS)]})
+        if sent.status_code != 302 or "help=" in sent.headers["Location"]:
+            raise RuntimeError(f"starting a conversation: {sent.status_code} {sent.headers.get('Location')}")
+
+
 def setup(session, base, index):
     sign_in(session, base, CLIENT.email, CLIENT.password)
     client_id = _find_client_id(session, base)
     goals = session.get(f"{base}/en/clients/{client_id}/goals").text
-    session.person = {"client": client_id, "goals": re.findall(rf"/clients/{client_id}/goals/(\d+)/rate", goals)}
+    listing = session.get(f"{base}/en/clients/{client_id}/messages").text
+    threads = dict((subject, number) for number, subject in re.findall(
+        rf'/clients/{client_id}/messages/(\d+)"><span class="app-user-text">([^<]+)<', listing))
+    session.person = {"client": client_id, "goals": re.findall(rf"/clients/{client_id}/goals/(\d+)/rate", goals),
+                      "conversation": threads[SUBJECT.format(index % THREADS + 1)]}
     session.rng = random.Random(index)
 
 
@@ -81,9 +117,18 @@ def mixed(session, base):
     """One step of a person's visit; each HTTP request is timed and counted on its own."""
     rng, person, calls = session.rng, session.person, []
     roll = rng.random()
-    if roll < 0.6:
+    messages = f"{base}/en/clients/{person['client']}/messages"
+    conversation = f"{messages}/{person['conversation']}"
+    if roll < 0.45:
         section = rng.choice(["support", "plan"])
         timed(calls, f"my {section}", ok, lambda: session.get(f"{base}/en/clients/{person['client']}/{section}"))
+    elif roll < 0.55:
+        timed(calls, "messages: list", ok, lambda: session.get(messages))
+        timed(calls, "messages: conversation", ok, lambda: session.get(conversation))
+    elif roll < 0.6:
+        form = timed(calls, "messages: conversation", ok, lambda: session.get(conversation)).text
+        timed(calls, "messages: send", moved, lambda: session.post(conversation, allow_redirects=False, data={
+            "csrf_token": csrf_token(form), "submission_key": _submission_key(form), "body": rng.choice(WORDS)}))
     elif roll < 0.7:
         goal = rng.choice(person["goals"])
         url = f"{base}/en/clients/{person['client']}/goals/{goal}/rate"
@@ -92,9 +137,8 @@ def mixed(session, base):
             "csrf_token": csrf_token(form), "rating": str(rng.randint(0, 10)), "note": ""}))
     elif roll < 0.8:
         form = timed(calls, "feedback: form", ok, lambda: session.get(f"{base}/en/feedback")).text
-        key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', form)
         timed(calls, "feedback: send", moved, lambda: session.post(f"{base}/en/feedback", allow_redirects=False, data={
-            "csrf_token": csrf_token(form), "submission_key": key.group(1) if key else "", "fft": "good",
+            "csrf_token": csrf_token(form), "submission_key": _submission_key(form), "fft": "good",
             "respondent": "client", "about": "service"}))
     else:
         lang, slug = rng.choice(LANGS), rng.choice(PUBLIC)
@@ -132,7 +176,27 @@ COUNTED_PAGES = {
     "goals": (CLIENT.email, "/en/clients/{client}/goals"),
     "reviews": (CLIENT.email, "/en/clients/{client}/reviews"),
     "staff caseload": (STAFF.email, "/en/staff/caseload"),
+    "messages": (CLIENT.email, "/en/clients/{client}/messages"),
+    "a conversation": (CLIENT.email, "/en/clients/{client}/messages/{conversation}"),
 }
+
+
+def counted_pages(database_url: str) -> dict[str, tuple[str | None, str]]:
+    """COUNTED_PAGES with the demo client's first conversation in its path."""
+    from sqlalchemy import create_engine, select
+
+    from portal.models import Account, Conversation
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            conversation = connection.scalar(
+                select(Conversation.id).join(Account, Account.client_id == Conversation.client_id)
+                .where(Account.email == CLIENT.email).order_by(Conversation.id).limit(1))
+    finally:
+        engine.dispose()
+    return {label: (email, path.replace("{conversation}", str(conversation)))
+            for label, (email, path) in COUNTED_PAGES.items()}
 
 
 def _ratio_phase(base, users: int, duration: float, turn: float) -> tuple[dict[str, tuple[float, float]], int]:
@@ -152,6 +216,9 @@ def _phase(title, base, scenario, **kwargs):
     print_table(title, result)
     print(conditions.line())
     return result
+
+
+MESSAGES = ("messages: list", "messages: conversation", "messages: send")
 
 
 def _p95(result, label="all") -> float:
@@ -178,13 +245,14 @@ def main() -> None:
     url = prepare_database(url)
     print(f"database: {url.split(':', 1)[0]}; {args.users} users; {args.duration:.0f} s a phase")
     low, high = args.think
-    print_statements(statements_per_request(url, COUNTED_PAGES))
+    print_statements(statements_per_request(url, counted_pages(url)))
     # A longer worker timeout than gunicorn's 30 s: 50 sign-ins at once (argon2) on a busy shared
     # machine can take longer, and a killed worker starts its start-up training again.
     with gunicorn(url, workers=args.workers, timeout=120) as base:
         waited, settled = wait_until_settled(base)
         print(f"\nstart-up: {'the server settled' if settled else 'the server was still busy'} after {waited:.0f} s "
               "(each worker trains the risk classifier in the background); the phases begin now")
+        start_conversations(base)
         mix = _phase("Mixed use, closed loop: no pause between requests (saturation)", base, mixed,
                      concurrency=args.users, duration=args.duration, setup=setup)
         real = _phase(f"Mixed use with a think time: each person pauses {low:g}–{high:g} s (random) after each page",
@@ -197,6 +265,12 @@ def main() -> None:
           f"(to the minimal page signed in: {ratio_signed_in:.2f})")
     print(f"server CPU per request: plan page {plan_ms:.1f} ms, minimal page {anonymous_ms:.1f} ms, "
           f"signed in {signed_in_ms:.1f} ms (ratios by CPU: {anonymous_ms / plan_ms:.2f}, {signed_in_ms / plan_ms:.2f})")
+    message_errors = sum(r.errors[label] for r in (mix, real) for label in MESSAGES)
+    worst_mix, worst_real = (max(_p95(r, label) for label in MESSAGES) for r in (mix, real))
+    print(f"messages (list, conversation, send; issue 20): errors {message_errors} "
+          f"({'met' if message_errors == 0 else 'NOT met'}); slowest p95: closed loop {worst_mix:.0f} ms "
+          f"({'met' if worst_mix < 300 else 'NOT met'}), with think time {worst_real:.0f} ms "
+          f"({'met' if worst_real < 300 else 'NOT met'})")
     print("targets: "
           f"errors {errors} ({'met' if errors == 0 else 'NOT met'}); "
           f"p95 < 300 ms: closed loop {_p95(mix):.0f} ms ({'met' if _p95(mix) < 300 else 'NOT met'}), "
