@@ -58,6 +58,17 @@ test-fast: venv assets i18n-compile
 test-postgres: venv assets i18n-compile
 	@scripts/with-throwaway-postgres $(PY) -m pytest -m "not browser and not chatbot" $(PYTEST_ARGS)
 
+# Scale-out on loopback: two portal hosts behind HAProxy, PostgreSQL, Redis, two outbox
+# senders, two Rasa servers (tests/scaleout/topology.py). The demo runs until Ctrl-C.
+.PHONY: scale-out-demo test-scale-out
+scale-out-demo: venv assets i18n-compile chatbot-model
+	@scripts/ensure-scale-out-deps
+	@scripts/with-throwaway-postgres $(PY) -m tests.scaleout.topology
+
+test-scale-out: venv assets i18n-compile chatbot-model
+	@scripts/ensure-scale-out-deps
+	scripts/with-throwaway-postgres $(PY) -m pytest -p no:randomly -m scaleout tests/scaleout $(PYTEST_ARGS)
+
 benchmarks: venv assets
 	$(PY) benchmarks/pages.py
 
