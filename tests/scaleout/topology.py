@@ -24,6 +24,7 @@ import re
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -183,6 +184,10 @@ backend portal_hosts
   balance roundrobin
   option forwardfor
   option httpchk GET /healthz
+  # A fresh connection per request: a crashed host then refuses the connection, which is
+  # safe to retry on the other host. A kept-alive connection to it would fail only after
+  # the request was sent, and the proxy then drops the person's request unanswered.
+  http-reuse never
   # Names the host that answered, for the tests and the demo (not for production).
   http-response set-header X-Portal-Host %[srv_name]
 {hosts}
@@ -305,6 +310,16 @@ backend rasa_servers
         process = self.processes[name]
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+        # Gone once its port refuses connections: until its workers have exited too, their
+        # copy of the listening socket still takes connections (and then drops them).
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.host_ports[name]), timeout=1).close()
+            except OSError:
+                return
+            time.sleep(0.05)
+        raise TopologyError(f"{name} still takes connections after SIGKILL")
 
     def proxy_log(self, backend: str) -> list[str]:
         """The server that answered each request the proxy passed to `backend`, in order."""
