@@ -65,15 +65,59 @@ urgency_names = {"urgent": _l("Very soon – things have changed a lot"), "soon"
 risk_kind_names = {"self": _l("Risk to themselves"), "others": _l("Risk to others"),
                    "from_others": _l("Being hurt by someone")}
 
-# What each read of a record was, in "Who has looked" and the data download.
+# What each action of the audit trail was (portal.domain.audit.ACTIONS), in "Who has looked"
+# and the data download, from the record holder's side.
 audit_action_names = {
+    # reads
     "view_support": _l("Looked at your support"), "view_plan": _l("Looked at your plan"),
     "view_goals": _l("Looked at your goals"), "view_reviews": _l("Looked at your reviews"),
     "view_arrangement": _l("Looked at how your support is arranged"),
+    "view_arrangement_request": _l("Looked at your request about how support is arranged"),
+    "view_carers": _l("Looked at your carers"), "view_audit": _l("Looked at who has seen your record"),
     "view_feedback_form": _l("Opened the feedback form for you"),
     "assistant_answer": _l("Asked the assistant about your support"), "view_messages": _l("Read your messages"),
+    "staying_well_in_chat": _l("Was shown your staying-well plan in the chat"),
+    "download_data": _l("Downloaded your data"),
+    "request_arrangement_change": _l("Opened the form to change how your support is arranged"),
+    # the plan, goals and reviews
+    "plan_started": _l("Started your support plan"), "plan_rewritten": _l("Changed your support plan"),
+    "plan_shared": _l("Shared your support plan for you to agree"), "plan_agreed": _l("Agreed the support plan"),
+    "plan_changes_asked": _l("Asked to talk about changes to the plan"),
+    "plan_comment_answered": _l("Replied about your support plan"), "goal_rated": _l("Rated how a goal is going"),
+    "review_scheduled": _l("Booked a review"), "review_recorded": _l("Recorded a review"),
+    "review_asked": _l("Asked for a review"),
+    # carers
+    "carer_access_granted": _l("Invited a carer"), "carer_access_accepted": _l("Accepted the invitation to be a carer"),
+    "carer_access_changed": _l("Changed what a carer can see or do"),
+    "carer_access_revoked": _l("Stopped a carer's access"),
+    # how support is arranged
+    "arrangement_requested": _l("Asked to change how support is arranged"),
+    "arrangement_in_discussion": _l("Started talking about the request to change how support is arranged"),
+    "arrangement_agreed": _l("Agreed the request to change how support is arranged"),
+    "arrangement_declined": _l("Said no to the request to change how support is arranged"),
+    # asking for an assessment
+    "referral_received": _l("The request for an assessment arrived"),
+    "referral_opened": _l("Looked at the request for an assessment"),
+    "referral_team_set": _l("Passed the request for an assessment to a team"),
+    "referral_new": _l("Marked the request for an assessment as new"),
+    "referral_contacted": _l("Contacted you about the request for an assessment"),
+    "referral_assessment_booked": _l("Booked an assessment"),
+    "referral_not_eligible": _l("Decided the request for an assessment is not for this service"),
+    "referral_passed_to_team": _l("Passed the request for an assessment to a team"),
+    # messages and safety
+    "conversation_assigned": _l("Gave a conversation to a worker"), "conversation_closed": _l("Closed a conversation"),
+    "safeguarding_alert_handled": _l("Dealt with a safety alert"),
+    # accounts and signing in
+    "invite_sent": _l("Sent an invitation to set up an account"), "invitation_accepted": _l("Set up the account"),
+    "sign_in": _l("Signed in"), "sign_out": _l("Signed out"),
+    "password_reset_requested": _l("Asked to reset the password"), "password_reset_completed": _l("Reset the password"),
+    "two_factor_on": _l("Turned on two-step sign-in"), "two_factor_off": _l("Turned off two-step sign-in"),
+    "two_factor_reset": _l("Two-step sign-in was reset by the council"),
+    "recovery_code_used": _l("Signed in with a recovery code"), "recovery_codes_renewed": _l("Made new recovery codes"),
+    # not about one person's record
+    "feedback_text_reviewed": _l("Checked the words of some feedback"), "provider_created": _l("Added a provider"),
+    "provider_updated": _l("Changed a provider's details"),
 }
-OTHER_AUDIT_ACTION = _l("Opened your record")
 # Survey options are marked for translation where they are declared (portal.domain.survey).
 ethnicity_names = {option.code: _l(option.label) for option in survey.ETHNICITY_QUESTION.options}
 

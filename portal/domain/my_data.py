@@ -18,6 +18,7 @@ from ..models import (
     CarerAccess,
     Client,
     ClientEthnicity,
+    Message,
     PlanComment,
     Referral,
     ReviewRequest,
@@ -47,7 +48,14 @@ def export_client(session: Session, client: Client) -> dict:
     for comment in session.scalars(select(PlanComment).where(PlanComment.plan_id.in_([p.id for p in plans]))
                                    .order_by(PlanComment.id)):
         comments.setdefault(comment.plan_id, []).append(comment)
-    conversations = [(c, messages.thread(session, c)) for c in messages.conversations_for(session, client.id)]
+    # Every conversation's messages in one query, without their authors' accounts: the one
+    # name lookup below reads only the names this record mentions.
+    threads: dict[int, list[Message]] = {}
+    conversation_list = messages.conversations_for(session, client.id)
+    for message in session.scalars(select(Message).where(
+            Message.conversation_id.in_([c.id for c in conversation_list])).order_by(Message.id)):
+        threads.setdefault(message.conversation_id, []).append(message)
+    conversations = [(c, threads.get(c.id, [])) for c in conversation_list]
     # Only the names this record mentions (writers, carers, readers), not every account's.
     named = ({v.written_by_account_id for plan in plans for v in plan.versions}
              | {c.author_account_id for found in comments.values() for c in found}

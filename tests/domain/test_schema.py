@@ -18,9 +18,9 @@ def test_migrations_match_the_models(app):
 
 @pytest.mark.db
 def test_audit_events_cannot_be_changed_through_the_orm(session):
-    event = audit.record(session, actor=None, action="test", now=utcnow())
+    event = audit.record(session, actor=None, action="sign_in", now=utcnow())
     session.commit()
-    event.action = "changed"
+    event.action = "sign_out"
     with pytest.raises(PermissionError):
         session.flush()
     session.rollback()
