@@ -32,6 +32,11 @@ for (const name of readdirSync(join(govuk, "assets", "images"))) {
   copyFileSync(join(govuk, "assets", "images", name), join(dist, "assets", "images", name));
 }
 copyFileSync(join(here, "images", "favicon.svg"), join(dist, "assets", "images", "favicon.svg"));
+// The Easy Read pictures, drawn for this project (content/<lang>/*.easy-read.md names them).
+mkdirSync(join(dist, "assets", "images", "easy-read"), { recursive: true });
+for (const name of readdirSync(join(here, "images", "easy-read"))) {
+  if (name.endsWith(".svg")) copyFileSync(join(here, "images", "easy-read", name), join(dist, "assets", "images", "easy-read", name));
+}
 
 const missing = [...css.matchAll(/url\(["']?([^"')]+)["']?\)/g)]
   .map((m) => m[1])

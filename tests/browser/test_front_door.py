@@ -16,7 +16,7 @@ def _asset_errors(page):
 @pytest.mark.parametrize("code", ["en", "ar"])
 def test_no_asset_is_missing(phone, live_server, visit, code):
     failures = _asset_errors(phone)
-    for path in ["", "reviews", "help-in-a-crisis", "sign-in", "providers"]:
+    for path in ["", "reviews", "help-in-a-crisis", "sign-in", "providers", "carers/easy-read"]:
         visit(phone, f"{live_server}/{code}/{path}")
         phone.wait_for_load_state("networkidle")
     assert failures == []
@@ -124,3 +124,43 @@ def test_home_site_map_and_search_pass_axe_and_fit_320px(narrow_page, live_serve
     then_check(narrow_page, axe_checks, lambda: narrow_page.keyboard.press("Enter"))
     assert narrow_page.locator("main .app-link-list a").count() >= 1
     assert no_horizontal_scroll(narrow_page)
+
+
+# Easy Read: a picture for every section, above its words on a 320 px phone and beside them
+# on a wide screen (on the right in a right-to-left language), never pushing the page sideways.
+_PICTURES_LOADED = ("[...document.querySelectorAll('main .app-easy-read__image')]"
+                    ".every(i => i.complete && i.naturalWidth > 0 && i.alt.trim() && !i.closest('a'))")
+
+
+def _picture_and_words(page, row: int = 0):
+    section = page.locator("main .app-easy-read").nth(row)
+    return section.locator("img").bounding_box(), section.locator(".app-easy-read__text").bounding_box()
+
+
+@pytest.mark.parametrize("code", ["ar", "ur"])
+def test_easy_read_pictures_fit_320px_and_stand_beside_the_words_on_a_wide_screen(
+        narrow_page, browser, browser_context_args, live_server, visit, axe_checks, code):
+    failures = _asset_errors(narrow_page)
+    for slug in ["carers", "help-in-a-crisis", "how-we-use-your-information"]:
+        visit(narrow_page, f"{live_server}/{code}/{slug}/easy-read")
+        narrow_page.wait_for_load_state("networkidle")
+        assert no_horizontal_scroll(narrow_page), slug
+        assert narrow_page.locator("main .app-easy-read").count() == narrow_page.locator("main h2").count() >= 1
+        assert narrow_page.evaluate(_PICTURES_LOADED), slug
+        picture, words = _picture_and_words(narrow_page)
+        assert picture["y"] + picture["height"] <= words["y"] + 1, (slug, picture, words)
+    assert failures == []
+
+    context = browser.new_context(**{**browser_context_args, "viewport": {"width": 1024, "height": 768},
+                                     "is_mobile": False, "has_touch": False})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/{code}/carers/easy-read")
+        axe_checks.check(page)
+        assert page.evaluate(_PICTURES_LOADED)
+        picture, words = _picture_and_words(page)
+        assert picture["y"] < words["y"] + words["height"] and words["y"] < picture["y"] + picture["height"]
+        assert picture["x"] >= words["x"] + words["width"] - 1, (picture, words)  # right to left: the picture first, on the right
+        assert no_horizontal_scroll(page)
+    finally:
+        context.close()

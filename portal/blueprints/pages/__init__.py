@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, render_template, request
 
 from ...access import PUBLIC, audience
-from ...content import load_page
+from ...assets import asset_url
+from ...content import load_page, picture_path
 from ...crisis_help import placeholders
 from ...i18n import DEFAULT_LANGUAGE
 from ...navigation import PUBLIC_GROUPS, shown
@@ -14,7 +15,8 @@ bp = Blueprint("pages", __name__)
 
 
 def _html(page) -> str:
-    return page.html(placeholders(), link_root=f"/{g.lang}/")
+    return page.html(placeholders(), link_root=f"/{g.lang}/",
+                     picture_url=lambda name: asset_url(picture_path(name)))
 
 
 def _groups():
@@ -84,7 +86,8 @@ def content_page(slug: str):
 @audience(PUBLIC)
 def easy_read_page(slug: str):
     page, fallback = page_or_fallback(slug, easy_read=True)
+    full_page, _ = page_or_fallback(slug)  # the way back: a back link named by the full page's title
     return render_template(
         "pages/content.html", page=page, fallback=fallback, has_easy_read=False,
-        body=_html(page),
+        body=_html(page), full_page=full_page,
     )
