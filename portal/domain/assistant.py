@@ -3,9 +3,14 @@
 The risk detector comes first and does not depend on Rasa: a message that shows high risk
 is answered by the portal at once, without asking the assistant. A message of concern is
 answered by the assistant, and the portal adds a discreet line. When Rasa is down, slow or
-silent, the reply says so and points to a person and to crisis help. When the assistant's
-own model hears a crisis the detector did not (its `crisis` intent, sent as a marker), the
-portal gives its crisis help all the same: recall first.
+silent, the reply says so and points to a person and to crisis help.
+
+The detector alone decides high risk. The assistant's own `crisis` intent (sent as a marker,
+with its rephrase reply) only lifts a message to concern: measured on the held-out set
+(`make eval-safety`), it added no risk message the detector missed in any language, while it
+took 7-22 % of ordinary messages (idioms, past attempts, medicine questions) for a crisis.
+Such a message is answered (the content's answer blocks, else the rephrase) with the
+discreet line to help (chatbot/HAZARD_LOG.md, H2).
 
 Only a few requests of a process wait on the assistant at once (`Waiting`): when it is
 slow, the rest are answered at once as when it is down, so chat cannot hold every thread
@@ -86,7 +91,7 @@ def _suggestions(items: list) -> list[SuggestedQuestion]:
 
 
 def _assistant_heard_a_crisis(items: list) -> bool:
-    return any(isinstance(item, dict) and isinstance(item.get("custom"), dict) and item["custom"].get("risk") == "high"
+    return any(isinstance(item, dict) and isinstance(item.get("custom"), dict) and item["custom"].get("heard") == "crisis"
                for item in items)
 
 
@@ -139,8 +144,7 @@ def _ask_assistant(*, rasa_url: str, sender: str, message: str, language: str, t
     except (requests.RequestException, ValueError, TypeError, KeyError):
         items, texts = [], []
     if _assistant_heard_a_crisis(items):
-        return ChatReply(ReplySource.risk, [], risk | risk_detector.Risk(risk_detector.Level.high,
-                                                                         frozenset({risk_detector.Kind.self})))
+        risk = risk | risk_detector.Risk(risk_detector.Level.concern)
     if not texts:
         return ChatReply(ReplySource.unavailable, [], risk)
     if _assistant_missed(items):

@@ -116,13 +116,14 @@ def _crisis_examples() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("message", "language"), _crisis_examples())
-def test_a_crisis_the_model_hears_is_answered_with_a_marker_not_words(rasa_server, message, language):
-    """The portal answers risk itself (its detector runs first); when the assistant's own
-    model still hears a crisis, it says so with a marker, and the portal shows its crisis
-    help, from content/ and its configuration. The assistant holds no crisis numbers."""
+def test_a_crisis_the_model_hears_is_marked_and_answered_as_a_miss(rasa_server, message, language):
+    """The portal answers high risk itself (its detector runs first); a message it let
+    through that the assistant's own model still takes for a crisis is marked, and gets the
+    rephrase reply with its miss marker (the portal then adds its discreet line to help)."""
     replies = send(rasa_server, uuid.uuid4().hex, message, language)
-    assert {"risk": "high"} in [r.get("custom") for r in replies]
-    assert not any(r.get("text") for r in replies)
+    assert {"heard": "crisis"} in [r.get("custom") for r in replies]
+    assert {"miss": "rephrase"} in [r.get("custom") for r in replies]
+    assert any(r.get("text") for r in replies)
 
 
 def test_crisis_rule_applies_mid_conversation(rasa_server):
@@ -131,7 +132,7 @@ def test_crisis_rule_applies_mid_conversation(rasa_server):
         send(rasa_server, sender, message)
     message, language = _crisis_examples()[0]
     replies = send(rasa_server, sender, message, language)
-    assert {"risk": "high"} in [r.get("custom") for r in replies]
+    assert {"heard": "crisis"} in [r.get("custom") for r in replies]
 
 
 def test_the_language_slot_follows_the_latest_message(rasa_server):

@@ -62,7 +62,7 @@ def test_no_reply_holds_configuration():
     text = (CHATBOT / "domain" / "answers.yml").read_text(encoding="utf-8")
     assert "0808" not in text and "{{" not in text and "{local" not in text
     core = yaml.safe_load((CHATBOT / "domain" / "core.yml").read_text(encoding="utf-8"))
-    assert core["responses"]["utter_crisis"] == [{"custom": {"risk": "high"}}]
+    assert core["responses"]["utter_crisis"] == [{"custom": {"heard": "crisis"}}]
 
 
 def test_the_fallback_replies_name_no_invented_phone_number():

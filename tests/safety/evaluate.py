@@ -10,7 +10,7 @@ detector's training examples and patterns, and no layer ever reads them: they ju
 
 Layers: the patterns alone, the classifier alone, the detector (both: what the portal uses
 everywhere people write), and, with --chat, the whole chat through the portal with the real
-assistant behind it (the detector, then the assistant's own crisis intent).
+assistant behind it (the detector; the assistant's own crisis intent only adds the discreet line).
 
     make eval-safety            # every layer, the whole chat with the real assistant too
     python -m tests.safety.evaluate [--whole-chat | --chat URL] [--cv] [-v]
