@@ -2,6 +2,7 @@
 switcher naming each language in itself, no English left in the frame, translated content
 with an English fallback that says so, and dates in the reader's locale."""
 import re
+import shutil
 
 import pytest
 from flask import url_for
@@ -79,7 +80,23 @@ def test_translated_content_is_marked_draft_until_reviewed(app, client, code):
     assert re.findall(r'<h2[^>]* id="([a-z0-9-]+)"', html) == re.findall(r'<h2[^>]* id="([a-z0-9-]+)"', english)
 
 
-def test_easy_read_falls_back_to_english_with_a_notice_in_the_readers_language(app, client):
+@pytest.fixture
+def content_without_polish_easy_read(tmp_path, monkeypatch):
+    """The pages as they are, less the Polish Easy Read of about-the-service: every Easy Read
+    page is translated now, so the fallback is tested on a copy of the content folder."""
+    from portal import content
+
+    folder = tmp_path / "content"
+    shutil.copytree(content.CONTENT_DIR, folder)
+    (folder / "pl" / "about-the-service.easy-read.md").unlink()
+    assert (folder / "en" / "about-the-service.easy-read.md").is_file()
+    monkeypatch.setattr(content, "CONTENT_DIR", folder)
+    content.load_page.cache_clear()
+    yield
+    content.load_page.cache_clear()
+
+
+def test_easy_read_falls_back_to_english_with_a_notice_in_the_readers_language(app, client, content_without_polish_easy_read):
     notice = "This page is not available in your language yet. It is shown in English."
     html = _html(client.get("/pl/about-the-service/easy-read"))
     assert notice not in html and _in(app, "pl", notice) in html
