@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import yaml
 from babel import Locale, UnknownLocaleError
+from babel.numbers import parse_pattern
 from flask import Flask, abort, current_app, g, request, url_for
 from flask_babel import Babel, format_date, format_decimal, format_time, get_locale, get_timezone, gettext
 from markupsafe import Markup, escape
@@ -65,7 +66,22 @@ def _as_date(value):
 
 
 def _date_in_locale(value, width: str) -> str:
-    return _formatted_date(value, width, str(get_locale()), str(get_timezone()))
+    return _formatted_date(value, width, *_locale_and_zone())
+
+
+def _locale_and_zone() -> tuple[str, str]:
+    """The current locale and time zone as text, kept on Flask-Babel's per-request context
+    with the locale they were read for (force_locale switches it): a record page shows a
+    dozen dates, and reading both through Flask-Babel cost most of each date's time."""
+    ctx = g.get("_flask_babel") if g else None
+    cached = getattr(ctx, "portal_locale_and_zone", None)
+    if cached is not None and cached[0] is not None and cached[0] is getattr(ctx, "babel_locale", None):
+        return cached[1]
+    found = (str(get_locale()), str(get_timezone()))  # sets ctx.babel_locale
+    ctx = g.get("_flask_babel") if g else None
+    if ctx is not None:
+        ctx.portal_locale_and_zone = (getattr(ctx, "babel_locale", None), found)
+    return found
 
 
 @lru_cache(maxsize=4096)
@@ -74,6 +90,11 @@ def _formatted_date(value, width: str, _locale: str, _timezone: str) -> str:
     rendering, and record pages show the same dates on every visit: cached, keyed by what
     the text depends on (the locale and time zone are the current request's)."""
     return format_date(_as_date(value), width)
+
+
+# Parsed once (Babel parses a pattern given as text on every call): pounds and pence, the
+# digits grouped by the reader's locale.
+POUNDS = parse_pattern("#,##0.00")
 
 
 def ltr(text) -> Markup:
@@ -126,7 +147,7 @@ def init_app(app: Flask) -> None:
         f"{format_date(value, 'long')}, {format_time(value, 'short')}") if value else ""
     # Money is kept in whole pence; shown in pounds with the £ sign in every language (some
     # locales would write "GBP"), the digits grouped as the reader's locale groups them.
-    app.jinja_env.filters["pounds"] = lambda pence: ltr("£" + format_decimal(pence / 100, format="#,##0.00"))
+    app.jinja_env.filters["pounds"] = lambda pence: ltr("£" + format_decimal(pence / 100, format=POUNDS))
     app.jinja_env.filters["ltr"] = ltr
     app.jinja_env.filters["language_name"] = language_name
 

@@ -6,9 +6,8 @@ process happened to render first, because Jinja caches imported template modules
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from .domain import survey
+from .rendering import lazy_gettext as _l
 
 arrangement_names = {
     "council_arranged": _l("Council-arranged support"),

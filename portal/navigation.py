@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 
 from .content import load_page
 from .i18n import DEFAULT_LANGUAGE
+from .rendering import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

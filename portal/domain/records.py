@@ -13,7 +13,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session
 
 from ..models import Account, CarerAccess, CarerScope, Client, Role
@@ -84,12 +84,26 @@ def decide(session: Session, reader: Account, client: Client) -> RecordAccess | 
     return RecordAccess(client, reader, Relation.carer, grant) if grant is not None else None
 
 
+# Built once: Session.get builds and annotates its query anew each time (0.15 ms, as much
+# as running it), and every record page asks this first.
+_CLIENT = select(Client).where(Client.id == bindparam("client_id"))
+
+
+def _client(session: Session, client_id: int) -> Client | None:
+    """Session.get(Client, client_id), cheaper: the session's own copy when it holds a
+    current one, else the query built once."""
+    client = session.identity_map.get(session.identity_key(Client, client_id))
+    if client is not None and not inspect(client).expired:
+        return client
+    return session.scalar(_CLIENT, {"client_id": client_id})
+
+
 def check_access(session: Session, *, reader: Account, client_id: int, scope: CarerScope | None) -> RecordAccess:
     """The access decision alone, with no audit event: only for a page that shows nothing
     of the record (the feedback form, where an event naming who opened it and when would be
     the one row to line up with an anonymous response; a conversation's look for new
     messages that finds none). Every read goes through open_client_record."""
-    client = session.get(Client, client_id)
+    client = _client(session, client_id)
     decision = decide(session, reader, client) if client is not None else None
     if decision is None or not decision.may(scope):
         raise RecordNotAvailable(client_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..models import Account, AccountStatus, CarerAccess, CarerScope, Update, UpdateKind
@@ -79,11 +79,17 @@ def mark_told(update: Update, *, mailed: list[Recipient], now: dt.datetime) -> N
 def listed_for(session: Session, record: RecordAccess, *, limit: int = LISTED) -> list[Update]:
     """The record's updates this reader may read, newest first: a carer only those about
     what their grant covers (the access decision), the client and their staff all."""
-    query = select(Update).where(Update.client_id == record.client.id)
-    if record.is_carer:
-        kinds = [kind for kind, scope in SCOPE_OF.items() if scope is not None and record.may(scope)]
-        query = query.where(Update.kind.in_(kinds))
+    if not record.is_carer:
+        return list(session.scalars(_LISTED, {"client_id": record.client.id, "limit": limit}))
+    kinds = [kind for kind, scope in SCOPE_OF.items() if scope is not None and record.may(scope)]
+    query = select(Update).where(Update.client_id == record.client.id, Update.kind.in_(kinds))
     return list(session.scalars(query.order_by(Update.occurred_at.desc(), Update.id.desc()).limit(limit)))
+
+
+# The client's and staff's list (every support page), built once with its values as
+# parameters: building a query and its cache key costs more than running it.
+_LISTED = (select(Update).where(Update.client_id == bindparam("client_id"))
+           .order_by(Update.occurred_at.desc(), Update.id.desc()).limit(bindparam("limit")))
 
 
 def latest(session: Session, client_id: int, kind: UpdateKind, about_id: int | None = None) -> Update | None:

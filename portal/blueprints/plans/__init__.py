@@ -67,11 +67,13 @@ def my_plan(client_id: int):
 
 
 def plan_page(record: records.RecordAccess, plan, *, form=None, done: str | None = None, reply_form=None):
-    """The plan with its conversation; a form that failed is passed in to show its errors."""
+    """The plan with its conversation; a form that failed is passed in to show its errors.
+    Only the client answers the plan and only staff reply, so each gets only their form."""
     version = plan.versions[-1] if plan is not None else None
-    return _page("plans/my_plan.html", record, plan=plan, form=form or _response_form(plan), done=done,
+    return _page("plans/my_plan.html", record, plan=plan, done=done,
+                 form=form or (_response_form(plan) if record.is_client else None),
                  comments=plans.conversation(db.session, plan) if plan is not None else [],
-                 reply_form=reply_form or ReplyForm(),
+                 reply_form=reply_form or (ReplyForm() if record.is_staff else None),
                  budget=budgets.shown(version, section_117=record.client.section_117_aftercare) if version else None,
                  well=StayingWell.from_dict(version.staying_well) if version else None)
 

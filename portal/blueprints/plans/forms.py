@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from ... import labels
 from ...forms import CheckboxesInput, PortalForm, RadioInput, TextArea, TextInput, strip
+from ...rendering import lazy_gettext as _l
 
 # What a client may let a carer see or do (CarerScope values), in the client's words.
 SCOPE_LABELS = {
