@@ -132,6 +132,17 @@ _PICTURES_LOADED = ("[...document.querySelectorAll('main .app-easy-read__image')
                     ".every(i => i.complete && i.naturalWidth > 0 && i.alt.trim() && !i.closest('a'))")
 
 
+# The back link's chevron (GOV.UK draws it as the corner of two borders of its ::before, turned):
+# which way the turned corner points, and on which side of the words it stands.
+_BACK_CHEVRON = """() => {
+  const s = getComputedStyle(document.querySelector('.govuk-back-link'), '::before');
+  const m = new DOMMatrix(s.transform);
+  const corner = [parseFloat(s.borderRightWidth) > 0 ? 1 : -1, parseFloat(s.borderTopWidth) > 0 ? -1 : 1];
+  const x = m.a * corner[0] + m.c * corner[1];
+  return [x > 0 ? 'right' : 'left', parseFloat(s.right) < parseFloat(s.left) ? 'right' : 'left'];
+}"""
+
+
 def _picture_and_words(page, row: int = 0):
     section = page.locator("main .app-easy-read").nth(row)
     return section.locator("img").bounding_box(), section.locator(".app-easy-read__text").bounding_box()
@@ -157,6 +168,8 @@ def test_easy_read_pictures_fit_320px_and_stand_beside_the_words_on_a_wide_scree
     try:
         page.goto(f"{live_server}/{code}/carers/easy-read")
         axe_checks.check(page)
+        # Back, in a right-to-left page, is to the right: the chevron stands right of the words, pointing right.
+        assert page.evaluate(_BACK_CHEVRON) == ["right", "right"]
         assert page.evaluate(_PICTURES_LOADED)
         picture, words = _picture_and_words(page)
         assert picture["y"] < words["y"] + words["height"] and words["y"] < picture["y"] + picture["height"]
