@@ -147,6 +147,8 @@ def load_config(instance_path: str) -> dict:
         # How to ask the council's adult social care team for an assessment (empty: not shown).
         "ADULT_SOCIAL_CARE_PHONE": os.environ.get("ADULT_SOCIAL_CARE_PHONE", ""),
         "ADULT_SOCIAL_CARE_EMAIL": os.environ.get("ADULT_SOCIAL_CARE_EMAIL", ""),
+        # The council's data protection officer (the privacy notice; empty: not shown).
+        "DATA_PROTECTION_EMAIL": os.environ.get("DATA_PROTECTION_EMAIL", ""),
         "HSTS_SECONDS": _int("HSTS_SECONDS", 31536000),
         # Platform limits (penetration test, issue 15). Proxies in front of the portal whose
         # X-Forwarded-For and -Proto are believed (0: none, the address is the peer's own).

@@ -56,8 +56,13 @@ def mail_link(address: str) -> str:
     return f"[{address}](mailto:{address})" if address else ""
 
 
+def years(days: int) -> str:
+    """A retention period in days as years ("8"; "0.5" when not whole years)."""
+    return str(days // 365) if days % 365 == 0 else f"{days / 365:.1f}"
+
+
 def placeholders(config=None) -> dict[str, str]:
-    """The configuration the crisis words name (empty: the line naming it is left out)."""
+    """The configuration the pages name (empty: the line naming it is left out)."""
     config = config or current_app.config
     return {
         "local_crisis_line_name": config["CRISIS_LOCAL_LINE_NAME"],
@@ -66,6 +71,15 @@ def placeholders(config=None) -> dict[str, str]:
         # The council's own contact for asking for an assessment (the getting-support page).
         "adult_social_care_phone": tel_link(config["ADULT_SOCIAL_CARE_PHONE"]),
         "adult_social_care_email": mail_link(config["ADULT_SOCIAL_CARE_EMAIL"]),
+        # The privacy notice: who the controller is, its data protection officer, and the
+        # periods after which `flask --app portal purge` deletes (portal.domain.retention).
+        "council_name": config["COUNCIL_NAME"],
+        "data_protection_email": mail_link(config["DATA_PROTECTION_EMAIL"]),
+        "message_retention_years": years(config["RETENTION_MESSAGE_DAYS"]),
+        "audit_retention_years": years(config["RETENTION_AUDIT_DAYS"]),
+        "withheld_feedback_days": str(config["RETENTION_WITHHELD_TEXT_DAYS"]),
+        "draft_retention_days": str(config["RETENTION_DRAFT_DAYS"]),
+        "sent_mail_days": str(config["RETENTION_OUTBOX_DAYS"]),
     }
 
 

@@ -379,3 +379,46 @@ def test_no_page_invents_amounts_or_phone_numbers():
         if slug != "help-in-a-crisis" and phone.search(text):
             found.append(f"{_name(slug, easy_read)}: a phone number")
     assert found == []
+
+
+@pytest.mark.parametrize("easy_read", [False, True])
+def test_complaints_page_states_the_routes_and_time_limits(easy_read):
+    """The council first, 12 months (2009 Regulations, reg. 12), then the Local Government
+    and Social Care Ombudsman; for the NHS, the service or its Integrated Care Board, then
+    the Parliamentary and Health Service Ombudsman."""
+    text = _text("feedback-and-complaints", easy_read)
+    for fact in ["12 months", "advocate", "Local Government and Social Care Ombudsman",
+                 "Integrated Care Board", "Parliamentary and Health Service Ombudsman"]:
+        assert fact in text, fact
+    sources = " ".join(_page("feedback-and-complaints", easy_read).sources)
+    assert "Complaints (England) Regulations 2009" in sources
+
+
+@pytest.mark.parametrize("easy_read", [False, True])
+def test_privacy_notice_states_what_the_portal_does(easy_read):
+    """UK GDPR Article 13: the controller and its data protection officer (configuration),
+    the retention the portal itself enforces (configuration, and the assistant's unanswered
+    questions: unanswered.KEEP_DAYS), the right to complain to the ICO."""
+    from portal.domain import unanswered
+
+    page = _page("how-we-use-your-information", easy_read)
+    for key in ["council_name", "data_protection_email", "message_retention_years", "audit_retention_years"]:
+        assert "{{" + key + "}}" in page.body_markdown, key
+    text = _text("how-we-use-your-information", easy_read)
+    assert f"{unanswered.KEEP_DAYS} days" in text
+    assert "Information Commissioner's Office" in text and "Care Act 2014" in text
+    if not easy_read:
+        assert "Article 6(1)(e)" in text and "Article 9(2)(h)" in text
+    assert "Article 13" in " ".join(page.sources)
+
+
+def test_retention_periods_in_years_read_as_configured():
+    from portal.crisis_help import placeholders
+
+    config = {"CRISIS_LOCAL_LINE_NAME": "", "CRISIS_LOCAL_LINE_NUMBER": "", "SAFEGUARDING_PHONE": "",
+              "ADULT_SOCIAL_CARE_PHONE": "", "ADULT_SOCIAL_CARE_EMAIL": "", "COUNCIL_NAME": "A Council",
+              "DATA_PROTECTION_EMAIL": "", "RETENTION_MESSAGE_DAYS": 2920, "RETENTION_AUDIT_DAYS": 1095 + 183,
+              "RETENTION_WITHHELD_TEXT_DAYS": 90, "RETENTION_DRAFT_DAYS": 30, "RETENTION_OUTBOX_DAYS": 30}
+    filled = placeholders(config)
+    assert filled["message_retention_years"] == "8" and filled["audit_retention_years"] == "3.5"
+    assert filled["council_name"] == "A Council" and filled["data_protection_email"] == ""

@@ -96,3 +96,17 @@ def test_getting_support_names_the_councils_contact_from_configuration(database_
     assert 'href="tel:01144960000"' in html and 'href="mailto:asc@council.example"' in html
     blank = create_app({"DATABASE_URL": database_url}).test_client().get("/en/getting-support").get_data(as_text=True)
     assert "{{" not in blank and "Phone:" not in blank and "tel:" not in blank.split("<main")[1].split("</main>")[0]
+
+
+def test_privacy_notice_names_the_data_protection_officer_from_configuration(database_url):
+    from portal import create_app
+
+    configured = create_app({"DATABASE_URL": database_url, "DATA_PROTECTION_EMAIL": "dpo@council.example",
+                             "COUNCIL_NAME": "Example Council", "RETENTION_MESSAGE_DAYS": 3650}).test_client()
+    html = configured.get("/ur/how-we-use-your-information").get_data(as_text=True)
+    assert 'href="mailto:dpo@council.example"' in html and "Example Council" in html and "10" in html
+    easy = configured.get("/en/how-we-use-your-information/easy-read").get_data(as_text=True)
+    assert 'href="mailto:dpo@council.example"' in easy and "10 years" in easy
+    blank = create_app({"DATABASE_URL": database_url}).test_client()
+    main = blank.get("/en/how-we-use-your-information").get_data(as_text=True).split("<main")[1].split("</main>")[0]
+    assert "{{" not in main and "mailto:" not in main and "8 years" in main
