@@ -160,5 +160,4 @@ def load_config(instance_path: str) -> dict:
         # answered at once with the crisis numbers, so slow replies cannot hold every thread.
         # Keep it below gunicorn's --threads (make run: 4).
         "CHAT_ASSISTANT_CONCURRENCY": _int("CHAT_ASSISTANT_CONCURRENCY", 2),
-        "AUDIT_RETENTION_DAYS": _int("AUDIT_RETENTION_DAYS", 8 * 365),
     }
