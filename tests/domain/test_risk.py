@@ -295,6 +295,27 @@ def test_the_kind_of_risk_is_named(message, kind):
     assert found.is_high and kind in found.kinds
 
 
+# The phrases alone (no classifier): being locked in, typed in Arabizi, is abuse whatever the
+# verb's form, and locking one's own door against the cold is not; a past attempt told in
+# recovery ("years ago ... well now") is not high risk to the phrases in English and Urdu
+# (number words too), and the same words with "again" or "phir se" still are.
+@pytest.mark.parametrize(("message", "high"), [
+    ("ibni 7absni fel beit", True),
+    ("mrati 2aflet 3alaya el ouda", True),
+    ("bi7bsouni bil ghorfe", True),
+    ("2afalt 3alaya el bab 3ashan el bard", False),
+    ("7abset nafsi bel beit 3ashan el corona", False),
+    ("i tried to end my life years ago, been well for years now and i volunteer at the group", False),
+    ("i tried to end my life years ago and now i want to end my life again", True),
+    ("i want to end my life", True),
+    ("بیس سال پہلے خودکشی کی کوشش کی تھی اب ٹھیک ہوں", False),
+    ("bees saal pehle khudkushi ki koshish ki thi ab theek hoon", False),
+    ("bees saal pehle khudkushi ki koshish ki thi ab theek hoon lekin phir se soch raha hoon", True),
+])
+def test_the_phrases_alone_read_locking_in_and_past_attempts(message, high):
+    assert risk.by_patterns(message).is_high is high
+
+
 @pytest.mark.parametrize("message", ["these forms are killing me", "I'd kill for a cup of tea", "I nearly died laughing"])
 def test_idioms_are_at_most_a_concern(message):
     assert risk.assess(message).level <= Level.concern
@@ -324,10 +345,11 @@ def test_every_crisis_example_of_the_assistant_is_high_risk():
     assert [e for e in _assistant_examples() if e[1] == "crisis" and not risk.assess(e[2]).is_high] == []
 
 
-# Known failure, issue 14 open: the classifier still takes 22 of ~9,900 ordinary questions for
-# high risk ("put me through to someone", "大家好"): the person gets crisis help, then can ask
-# again. Recall first; the fix belongs in the model (see the issue's note), not in this list.
-@pytest.mark.xfail(reason="issue 14: 22 of ~9,900 ordinary assistant questions read as high risk", strict=True)
+# Known failure, issue 14 open: the classifier still takes 19 of ~9,800 ordinary questions for
+# high risk ("I'm scared I'll be pushed to recover", "有人在不在"; measured after round 4 of
+# the examples): the person gets crisis help, then can ask again. Recall first; the fix
+# belongs in the model (see the issue's note), not in this list.
+@pytest.mark.xfail(reason="issue 14: 19 of ~9,800 ordinary assistant questions read as high risk", strict=True)
 def test_no_ordinary_question_of_the_assistant_is_high_risk():
     """None may be taken for high risk: the person would get crisis help instead of an answer."""
     assert [e for e in _assistant_examples() if e[1] != "crisis" and risk.assess(e[2]).is_high] == []
