@@ -345,11 +345,12 @@ def test_every_crisis_example_of_the_assistant_is_high_risk():
     assert [e for e in _assistant_examples() if e[1] == "crisis" and not risk.assess(e[2]).is_high] == []
 
 
-# Known failure, issue 14 open: the classifier still takes 19 of ~9,800 ordinary questions for
-# high risk ("I'm scared I'll be pushed to recover", "有人在不在"; measured after round 4 of
-# the examples): the person gets crisis help, then can ask again. Recall first; the fix
-# belongs in the model (see the issue's note), not in this list.
-@pytest.mark.xfail(reason="issue 14: 19 of ~9,800 ordinary assistant questions read as high risk", strict=True)
+# Known failure, issue 14 open: the classifier still takes 12 of ~9,800 ordinary questions for
+# high risk (measured after round 4 of the examples; mostly the assistant's test questions:
+# short goodbyes, "is anyone there", paying the money oneself): the person gets crisis help,
+# then can ask again. Recall first; the fix belongs in the model (see the issue's note), not
+# in this list.
+@pytest.mark.xfail(reason="issue 14: 12 of ~9,800 ordinary assistant questions read as high risk", strict=True)
 def test_no_ordinary_question_of_the_assistant_is_high_risk():
     """None may be taken for high risk: the person would get crisis help instead of an answer."""
     assert [e for e in _assistant_examples() if e[1] != "crisis" and risk.assess(e[2]).is_high] == []
