@@ -316,6 +316,24 @@ def test_the_phrases_alone_read_locking_in_and_past_attempts(message, high):
     assert risk.by_patterns(message).is_high is high
 
 
+# Methods and wishes a probe written after the last training round found missing (car
+# exhaust, "stop for good"): the phrases alone catch them, and the same words about a car or
+# a noise do not.
+@pytest.mark.parametrize(("message", "high"), [
+    ("got the car, got the hosepipe, tonight", True),
+    ("i've put a hose on the exhaust", True),
+    ("sitting in the garage with the engine running and the door shut", True),
+    ("dad keeps the engine running in the closed garage for hours", True),
+    ("I need it to stop for good", True),
+    ("i just want to make it all stop forever", True),
+    ("my car exhaust is broken, can i claim mobility help?", False),
+    ("i need the letters to stop, i have paid", False),
+    ("can you stop my direct payments for good? i want council-arranged", False),
+])
+def test_the_phrases_alone_read_car_exhaust_and_wanting_it_to_stop(message, high):
+    assert risk.by_patterns(message).is_high is high
+
+
 @pytest.mark.parametrize("message", ["these forms are killing me", "I'd kill for a cup of tea", "I nearly died laughing"])
 def test_idioms_are_at_most_a_concern(message):
     assert risk.assess(message).level <= Level.concern
