@@ -1,4 +1,5 @@
-"""The commissioners' dashboard at scale: full render time and peak memory.
+"""The city at scale: the commissioners' dashboard (render time and peak memory) and a
+team's caseload.
 
     .venv/bin/python benchmarks/insights.py                 # SQLite, 100,000 clients, 1,000,000 responses
     scripts/with-throwaway-postgres .venv/bin/python benchmarks/insights.py --postgres
@@ -31,7 +32,8 @@ from benchmarks._harness import prepare_database
 from portal import demo
 from portal.db import make_engine, writing
 from portal.domain import releases
-from portal.models import Client, FeedbackResponse, InsightRelease, utcnow
+from portal.domain.plans import CaseloadFilter
+from portal.models import Account, Client, FeedbackResponse, InsightRelease, SupportPlan, Team, utcnow
 
 PATHS = [("dashboard, all time", "/en/insights?period=all"), ("dashboard, year", "/en/insights?period=year"),
          ("dashboard, quarter", "/en/insights?period=quarter"), ("CSV, the release", "/en/insights/figures.csv"),
@@ -86,8 +88,8 @@ def _measure(url: str, runs: int) -> list[tuple[str, float, float, float, int]]:
 
     app = create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "TESTING": True})
     client = app.test_client()
-    _signed_in_as_commissioner(app, client)
     rows = []
+    _signed_in_as(app, client, "commissioner")
     for name, path in PATHS:
         started = time.perf_counter()
         response = client.get(path)
@@ -104,7 +106,54 @@ def _measure(url: str, runs: int) -> list[tuple[str, float, float, float, int]]:
     return rows
 
 
-def _signed_in_as_commissioner(app, client) -> None:
+CASELOAD_PATHS = [("caseload", "/en/staff/caseload"), ("caseload, page 2", "/en/staff/caseload?page=2")] + [
+    (f"caseload, {only.value.replace('_', ' ')}", f"/en/staff/caseload?show={only.value}") for only in CaseloadFilter]
+
+
+def _caseload(url: str, team_size: int, runs: int) -> list[tuple[str, list[tuple[str, float, float]]]]:
+    """The caseload's every filter, cold and best of `runs`: for the demo worker's whole area
+    team, then for a team of `team_size` clients with open plans made for the purpose."""
+    os.environ["DATABASE_URL"] = url
+    from portal import create_app
+    from portal.db import db
+
+    app = create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "TESTING": True})
+    client = app.test_client()
+    _signed_in_as(app, client, "staff")
+    email = next(a.email for a in demo.DEMO_ACCOUNTS if a.role == "staff")
+    results = []
+    with app.app_context():
+        worker = db.session.scalar(select(Account).where(Account.email == email))
+        area_team = worker.team_id
+        open_plans = select(func.count()).select_from(SupportPlan).join(Client, Client.id == SupportPlan.client_id)
+        whole = db.session.scalar(open_plans.where(Client.team_id == area_team, SupportPlan.ended_on.is_(None)))
+        results.append((f"the worker's area team ({whole:,} open plans)", _timed_paths(client, CASELOAD_PATHS, runs)))
+        with writing():
+            team = Team(name=f"Benchmark team of {team_size:,}")
+            db.session.add(team)
+            db.session.flush()
+            chosen = (select(SupportPlan.client_id).where(SupportPlan.ended_on.is_(None))
+                      .order_by(SupportPlan.client_id.desc()).limit(team_size).scalar_subquery())
+            db.session.execute(Client.__table__.update().where(Client.id.in_(chosen)).values(team_id=team.id))
+            worker.team_id = team.id
+            db.session.commit()
+            size = db.session.scalar(select(func.count(Client.id)).where(Client.team_id == team.id))
+        results.append((f"a team of {size:,} clients", _timed_paths(client, CASELOAD_PATHS, runs)))
+    return results
+
+
+def _timed_paths(client, paths: list[tuple[str, str]], runs: int) -> list[tuple[str, float, float]]:
+    rows = []
+    for name, path in paths:
+        started = time.perf_counter()
+        response = client.get(path)
+        cold = time.perf_counter() - started
+        assert response.status_code == 200, (path, response.status_code)
+        rows.append((name, cold, min(_timed(client, path) for _ in range(runs))))
+    return rows
+
+
+def _signed_in_as(app, client, role: str) -> None:
     """Straight into a session with both steps of signing in passed (signing in is not what
     is measured, and the second step's code works once)."""
     import datetime as dt
@@ -113,7 +162,7 @@ def _signed_in_as_commissioner(app, client) -> None:
     from portal.domain import accounts
     from portal.models import Account
 
-    email = next(a.email for a in demo.DEMO_ACCOUNTS if a.role == "commissioner")
+    email = next(a.email for a in demo.DEMO_ACCOUNTS if a.role == role)
     with app.app_context(), writing():
         account = db.session.scalar(select(Account).where(Account.email == email))
         token = accounts.open_session(db.session, account, now=utcnow(), second_factor_done=True,
@@ -133,6 +182,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--team-size", type=int, default=2_000, help="clients of the team whose caseload is timed")
     parser.add_argument("--postgres", action="store_true", help="use the cluster in TEST_DATABASE_URL")
     parser.add_argument("--reuse", metavar="URL", help="measure a database an earlier run built (skips the build)")
     args = parser.parse_args()
@@ -156,7 +206,13 @@ def main() -> None:
     print(f"{'request':<22} {'cold s':>8} {'best s':>8} {'peak MiB':>9} {'bytes':>9}")
     for name, cold, best, peak, size in rows:
         print(f"{name:<22} {cold:>8.3f} {best:>8.3f} {peak:>9.1f} {size:>9,}")
-    print(f"process resident peak: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB; target < 1 s per render")
+    for team, timings in _caseload(url, args.team_size, args.runs):
+        print(f"\nstaff caseload, {team}")
+        print(f"{'request':<34} {'cold s':>8} {'best s':>8}")
+        for name, cold, best in timings:
+            print(f"{name:<34} {cold:>8.3f} {best:>8.3f}")
+    print(f"\nprocess resident peak: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB; "
+          "targets: < 1 s per dashboard render, < 300 ms per caseload page of a 2,000-client team")
 
 
 if __name__ == "__main__":

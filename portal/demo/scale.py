@@ -2,10 +2,13 @@
 
 Each client gets a plan (one version), goals and ratings, reviews, a referral and ten feedback
 responses. Rows are plain dicts with explicit ids, drawn from one seeded stream in a fixed order.
+On PostgreSQL the batches go in with COPY, which a city's ten million responses need; the rows
+drawn are the same on both engines.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass
 
@@ -168,12 +171,26 @@ class _ScaleRun:
         return self.stamps[min(days_ago, STAMP_DAYS - 1)]
 
     def flush(self) -> None:
+        copy = self.conn.dialect.name == "postgresql"
         for name in SCALE_TABLES:
             rows = self.batches[name]
             if rows:
-                self.conn.execute(insert(TABLES[name]), rows)
+                if copy:
+                    self._copy(name, rows)
+                else:
+                    self.conn.execute(insert(TABLES[name]), rows)
                 self.counts[name] += len(rows)
                 rows.clear()
+
+    def _copy(self, name: str, rows: list[dict]) -> None:
+        """COPY … FROM STDIN on the transaction's own connection: several times faster than
+        INSERT. JSON values go as their text; every other value as psycopg adapts it."""
+        columns = list(rows[0])
+        statement = f"COPY {name} ({', '.join(columns)}) FROM STDIN"
+        with self.conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([json.dumps(value) if isinstance(value, dict | list) else value
+                                for value in (row[column] for column in columns)])
 
     def add_client(self) -> None:
         person = self._client()

@@ -419,6 +419,15 @@ def test_build_scale_appends_consistently(app):
             assert orphans == 0
             levels = conn.execute(text("SELECT level, COUNT(*) FROM support_plan GROUP BY level")).all()
             assert {level for level, _ in levels} == {1, 2}
+        # What the bulk rows hold reads back through the ORM as the portal wrote it (on
+        # PostgreSQL they go in by COPY): answers and snapshots as JSON, days at midnight UTC.
+        newest = db.session.scalars(select(FeedbackResponse).order_by(FeedbackResponse.id.desc()).limit(50)).all()
+        assert all(isinstance(r.outcome_answers, dict) and r.submitted_at.time() == dt.time(0)
+                   and r.submitted_at.utcoffset() == dt.timedelta(0) for r in newest)
+        assert any(r.outcome_answers for r in newest) and any(r.released_text for r in newest)
+        snapshots = db.session.scalars(select(SupportPlanVersion.goals_snapshot)
+                                       .order_by(SupportPlanVersion.id.desc()).limit(20)).all()
+        assert all(isinstance(s, list) and s and isinstance(s[0], dict) for s in snapshots)
         # The ORM can still add rows afterwards (ids and sequences are past the bulk rows).
         with writing():
             db.session.add(Review(plan_id=1, due_on=dt.date(2030, 1, 1)))
