@@ -436,3 +436,40 @@ def test_words_that_show_a_crisis_never_wait_for_the_classifier(monkeypatch):
     assert asked == []
     with pytest.raises(pytest.fail.Exception):
         risk.assess("When is my next review?")
+
+
+def test_the_classifier_step_by_step_gives_what_its_pipeline_gives():
+    """probabilities() skips the pipeline's dispatch and checks for speed: the figures must
+    be the pipeline's own, for ordinary and risk texts, scripts, and nothing at all."""
+    trained = classifier.shared()
+    texts = [e.text for e in classifier.read_examples()[::20]] + ["", "   ", "第一级是什么", "ana ta3ban"]
+    for text in texts:
+        expected = trained.pipeline.predict_proba([classifier.features(text)])[0]
+        got = trained.probabilities(text)
+        assert [got[label] for label in trained.pipeline.classes_] == pytest.approx(list(expected), abs=1e-12), text
+
+
+@pytest.mark.parametrize(("source", "needs"), [
+    ("kill myself", {"latin"}), ("قتل", {"arabic"}), ("想死", {"han"}),
+    ("(?:kill|قتل) (?:me|نفسي)", set()), ("\\b(?:pills?|tablets)\\b", {"latin"}),
+    ("(?:想|要)死", {"han"}), ("[a-z]+ ?想死", {"latin", "han"}), ("x?", set()), ("[a-z0-9]", set()),
+    ("(?=die)\\w+", set()), ("[^a]", set()), ("\\d+ pills", {"latin"}), ("[ا-ي]{2,}", {"arabic"}),
+    ("(?i)kill", set()), ("(?i:kill) 想死", {"han"}),
+])
+def test_a_pattern_needs_the_scripts_every_match_has_a_letter_of(source, needs):
+    assert patterns.needed_scripts(source) == needs
+
+
+def test_skipping_patterns_by_script_finds_what_trying_every_pattern_finds():
+    """matches() leaves out patterns of scripts a message has no letter of; on every training,
+    held-out and assistant example it finds exactly what trying all of them finds."""
+    texts = [e.text for e in classifier.read_examples() + classifier.assistant_questions()]
+    for path in sorted((REPO_ROOT / "tests" / "safety" / "heldout").glob("*.yml")):
+        texts += [str(t) for items in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).values()
+                  for t in items or []]
+    assert len(texts) > 15_000
+    for text in texts:
+        plain = normalise(text)
+        every = [p for p in patterns.all_patterns() if p.plain.search(plain) or p.squeezed.search(squeeze(plain))]
+        assert patterns.matches(text) == every, text
+    assert {p.needs for p in patterns.all_patterns()} >= {frozenset({"latin"}), frozenset({"arabic"}), frozenset({"han"})}

@@ -13,7 +13,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import sklearn
 import yaml
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -83,9 +85,18 @@ class RiskClassifier:
         self.pipeline = build_pipeline()
         self.pipeline.fit([features(e.text) for e in examples], [e.label for e in examples])
         self._columns = list(self.pipeline.classes_)
+        self._vectorizers = [vectorizer for _name, vectorizer in self.pipeline.named_steps["features"].transformer_list]
+        self._model = self.pipeline.named_steps["model"]
 
     def probabilities(self, text: str) -> dict[str, float]:
-        row = self.pipeline.predict_proba([features(text)])[0]
+        """What the pipeline's predict_proba gives, computed step by step: this runs on every
+        chat message, one short text at a time, where the feature union's job dispatch and
+        sklearn's checks of its inputs (which cannot fail for a one-row matrix the
+        vectorisers built) cost as much as the prediction itself."""
+        document = [features(text)]
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            matrix = sparse.hstack([vectorizer.transform(document) for vectorizer in self._vectorizers], format="csr")
+            row = self._model.predict_proba(matrix)[0]
         return {label: float(row[self._columns.index(label)]) if label in self._columns else 0.0 for label in LABELS}
 
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from re import _constants as sre
+from re import _parser as sre_parser
 
 import yaml
 
@@ -23,6 +25,12 @@ PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
 # aside (see portal.domain.risk.assess).
 KINDS = ("self", "others", "from_others", "concern", "idiom")
 _LITERAL_REPEATS = re.compile(r"([^\W\d_])\1+")
+# Scripts a pattern may need a letter of (normalised text: Latin letters have no accents).
+SCRIPTS = {
+    "latin": ((0x41, 0x5A), (0x61, 0x7A)),
+    "arabic": ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)),
+    "han": ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)),
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,10 @@ class Pattern:
     source: str
     plain: re.Pattern
     squeezed: re.Pattern
+    # Scripts every match needs a letter of: a message with none of them cannot match, so
+    # the pattern is not tried (an Arabic phrase on an English message). Sound by
+    # construction from the parsed pattern (needed_scripts), and checked on every example.
+    needs: frozenset[str] = frozenset()
 
 
 class PatternsError(ValueError):
@@ -70,9 +82,67 @@ def _squeezed(source: str) -> str:
 def _compile(language: str, kind: str, source: str) -> Pattern:
     plain = _without_hyphens(source)
     try:
-        return Pattern(language, kind, source, re.compile(plain), re.compile(_squeezed(plain)))
+        compiled, squeezed = re.compile(plain), re.compile(_squeezed(plain))
     except re.error as error:
         raise PatternsError(f"{language}/{kind}: {source!r}: {error}") from error
+    return Pattern(language, kind, source, compiled, squeezed,
+                   needs=needed_scripts(compiled.pattern) & needed_scripts(squeezed.pattern))
+
+
+def _script_of(low: int, high: int) -> str | None:
+    """The script all of the code points low..high belong to, if one does."""
+    return next((name for name, ranges in SCRIPTS.items() if any(a <= low and high <= b for a, b in ranges)), None)
+
+
+def needed_scripts(source: str) -> frozenset[str]:
+    """The scripts of which every match of the regular expression contains a letter. Read
+    from Python's own parse of it: a literal needs its script, a set of characters needs one
+    if all its members are of that script, a sequence needs what any part needs, a choice
+    what every branch needs, a repeat what its item needs unless it may be absent; anything
+    else (lookarounds, classes like \\w, any character, anything matched ignoring case) needs
+    nothing."""
+    parsed = sre_parser.parse(source)
+    return frozenset() if parsed.state.flags & re.IGNORECASE else frozenset(_needs(parsed))
+
+
+def _needs(items) -> set[str]:
+    found: set[str] = set()
+    for op, value in items:
+        found |= _needs_one(op, value)
+    return found
+
+
+def _needs_one(op, value) -> set[str]:
+    if op is sre.LITERAL:
+        script = _script_of(value, value)
+        return {script} if script else set()
+    if op is sre.IN:
+        scripts = set()
+        for member, argument in value:
+            script = (_script_of(argument, argument) if member is sre.LITERAL else
+                      _script_of(*argument) if member is sre.RANGE else None)
+            if script is None:
+                return set()
+            scripts.add(script)
+        return scripts if len(scripts) == 1 else set()
+    if op is sre.BRANCH:
+        return set.intersection(*(_needs(branch) for branch in value[1]))
+    if op is sre.SUBPATTERN:
+        _group, add_flags, _del_flags, items = value
+        return set() if add_flags & re.IGNORECASE else _needs(items)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        return _needs(value[2]) if value[0] >= 1 else set()
+    if op is sre.ATOMIC_GROUP:
+        return _needs(value)
+    return set()
+
+
+_SCRIPT_LETTERS = {name: re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]")
+                   for name, ranges in SCRIPTS.items()}
+
+
+def scripts_in(text: str) -> frozenset[str]:
+    return frozenset(name for name, letter in _SCRIPT_LETTERS.items() if letter.search(text))
 
 
 def read_file(path: Path) -> list[Pattern]:
@@ -92,7 +162,9 @@ def matches(text: str) -> list[Pattern]:
     """Every pattern the message matches (normalised and squeezed forms)."""
     plain = normalise(text)
     squeezed = squeeze(plain)
-    return [p for p in all_patterns() if p.plain.search(plain) or p.squeezed.search(squeezed)]
+    present = scripts_in(plain)
+    return [p for p in all_patterns()
+            if p.needs <= present and (p.plain.search(plain) or p.squeezed.search(squeezed))]
 
 
 def without_idioms(text: str) -> str:
