@@ -159,3 +159,42 @@ def test_links_to_the_portals_own_pages_in_replies_are_links(client, app):
     assert '<a class="govuk-link" href="/pl/providers">/pl/providers</a>' in html
     assert '<a class="govuk-link" href="/pl/sign-in">/pl/sign-in</a>' in html
     assert 'href="/pl/not-a-page"' not in html and 'href="/xx/providers"' not in html
+
+
+class _BrokenHandler(http.server.BaseHTTPRequestHandler):
+    """An assistant that answers, but not with its messages: set `answer` to (status, body,
+    extra headers)."""
+    answer: tuple = (500, b"Internal Server Error", {})
+    requests_seen = 0
+
+    def do_POST(self):
+        type(self).requests_seen += 1
+        status, body, headers = self.answer
+        self.send_response(status)
+        for name, value in {"Content-Length": str(len(body)), **headers}.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("answer", [
+    (500, b"Internal Server Error", {}),
+    (200, b"<html>not the REST channel</html>", {"Content-Type": "text/html"}),
+    (200, b'{"text": "one message, not a list"}', {"Content-Type": "application/json"}),
+    (200, b"\xff\xfe broken", {"Content-Type": "application/json"}),
+    (307, b"", {"Location": "/webhooks/rest/webhook"}),
+], ids=["error", "html", "not-a-list", "not-utf8", "redirect"])
+def test_an_assistant_answering_nonsense_gives_the_fallback_once(client, app, answer):
+    _BrokenHandler.answer, _BrokenHandler.requests_seen = answer, 0
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _BrokenHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    app.config["RASA_URL"] = f"http://127.0.0.1:{server.server_port}"
+    try:
+        html = client.post("/en/chat", data={"message": "What is Level 2?"}).get_data(as_text=True)
+    finally:
+        server.shutdown()
+    assert "the assistant is not available" in html and "116 123" in html
+    assert _BrokenHandler.requests_seen == 1  # never sent twice (no retries, no redirects followed)
