@@ -391,6 +391,10 @@ class Conditions:
     def restart(self) -> None:
         self._start = self._sample()
 
+    def server_cpu(self) -> float:
+        """CPU seconds the server has used since the start (or the restart)."""
+        return self.server_seconds() - self._start[2]
+
 
 def print_table(title: str, result: Result, total: bool = True) -> None:
     print(f"\n{title}")

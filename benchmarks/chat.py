@@ -3,8 +3,11 @@ sends it (POST /<lang>/chat/messages, JSON, CSRF token in X-CSRFToken, session c
 page), at 1, 10 and 50 concurrent conversations, each its own session, mixing greetings,
 level questions, a question the assistant does not understand and one out of scope, in
 several languages. A conversation is --messages long (10), sent back to back with no pause
-for reading or typing; then a new visitor (new session, a page first, untimed) starts the
-next one, so that 10 (or 50) conversations are always going on. The same mix straight to Rasa's REST
+for reading or typing (the saturation figure); then a new visitor (new session, a page
+first, untimed) starts the next one, so that 10 (or 50) conversations are always going on.
+Then the same with people pausing --think seconds between messages (reading the reply and
+typing the next: the realistic figure). Each phase prints the CPU a message cost the portal
+and the assistant (Rasa and its action server), and what the machine gave. The same mix straight to Rasa's REST
 channel shows what the portal adds. Then how the round trip grows with the length of one
 conversation (why the portal starts a new one after CHAT_TURNS_PER_CONVERSATION messages),
 the Rasa server's and the action server's resident memory, the model's size and the time to
@@ -34,6 +37,7 @@ from pathlib import Path
 import requests
 from _harness import (
     ROOT,
+    Conditions,
     Result,
     csrf_token,
     descendants,
@@ -196,6 +200,15 @@ def warm_up(base: str, workers: int) -> None:
     print(f"warm-up: {2 * workers} visitors, 3 messages each, {time.monotonic() - started:.0f} s")
 
 
+def cpu_per_message(result: Result, portal: Conditions, assistant: Conditions) -> str:
+    """The CPU one message cost the portal and the assistant, and the phase's conditions."""
+    answered = sum(len(values) for values in result.latencies.values())
+    if not answered:
+        return "no messages answered"
+    return (f"CPU a message (with its share of new visitors' first pages): portal {1000 * portal.server_cpu() / answered:.1f} ms, assistant (Rasa and "
+            f"actions) {1000 * assistant.server_cpu() / answered:.1f} ms; {portal.line()}")
+
+
 def print_chat_table(title: str, result: Result) -> None:
     print(f"\n{title}")
     print(f"{'messages':<28}{'count':>7}{'msg/s':>8}{'mean ms':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
@@ -271,6 +284,8 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=30, help="seconds a phase (through the portal)")
     parser.add_argument("--conversations", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--messages", type=int, default=10, help="messages in a conversation")
+    parser.add_argument("--think", type=float, nargs=2, default=[3.0, 10.0], metavar=("LOW", "HIGH"),
+                        help="seconds people pause between messages in the realistic phases")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--skip-training", action="store_true", help="do not time a training")
     parser.add_argument("--skip-direct", action="store_true", help="do not measure Rasa's REST channel alone")
@@ -299,17 +314,24 @@ def main() -> None:
         # seconds of CPU): a longer worker timeout, and every worker warmed up before timing.
         with gunicorn(database, workers=args.workers, timeout=600) as base:
             warm_up(base, args.workers)
-            for count in args.conversations:
+            low, high = args.think
+            phases = [(count, None) for count in args.conversations] + [
+                (count, (low, high)) for count in args.conversations if count > 1]
+            for count, think in phases:
+                portal, rasa = Conditions(base.pid), Conditions(assistant.pid)
                 result = run_load(base, portal_message, concurrency=count, duration=args.duration,
-                                  setup=portal_setup, between=after_each(new_portal_visitor, args.messages))
+                                  setup=portal_setup, between=after_each(new_portal_visitor, args.messages),
+                                  think=think, on_start=lambda p=portal, r=rasa: (p.restart(), r.restart()))
+                pause = f"pausing {low:.0f}–{high:.0f} s between messages" if think else "back to back"
                 print_chat_table(f"Through the portal, {count} concurrent conversation(s) of {args.messages} "
-                                 f"messages, {args.duration:.0f} s (POST /<lang>/chat/messages)", result)
-                p95s[count] = next((row[4], row[6]) for row in result.rows() if row[0] == "all")
+                                 f"messages {pause}, {args.duration:.0f} s (POST /<lang>/chat/messages)", result)
+                print(cpu_per_message(result, portal, rasa))
+                p95s[count, pause] = next((row[4], row[6]) for row in result.rows() if row[0] == "all")
         targets = {10: 250, 50: 500}
         print("\np95 through the portal: " + "; ".join(
-            f"{count} at once {p95:.0f} ms ({errors} not answered)"
+            f"{count} at once {pause} {p95:.0f} ms ({errors} not answered)"
             + (f", target < {targets[count]} ms" if count in targets else "")
-            for count, (p95, errors) in p95s.items()))
+            for (count, pause), (p95, errors) in p95s.items()))
         if not args.skip_direct:
             for count in args.conversations:
                 result = run_load(rasa_url, rasa_message, concurrency=count, duration=args.duration / 2,
