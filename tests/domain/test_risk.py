@@ -14,6 +14,7 @@ from portal.domain import risk
 from portal.domain.risk import Kind, Level, classifier, patterns
 from portal.domain.risk.normalise import normalise, squeeze
 from portal.i18n import LANGUAGES
+from tests.safety.evaluate import held_out
 
 RISK = {
     "en": [
@@ -311,15 +312,9 @@ def test_the_kind_of_risk_is_named(message, kind):
     ("بیس سال پہلے خودکشی کی کوشش کی تھی اب ٹھیک ہوں", False),
     ("bees saal pehle khudkushi ki koshish ki thi ab theek hoon", False),
     ("bees saal pehle khudkushi ki koshish ki thi ab theek hoon lekin phir se soch raha hoon", True),
-])
-def test_the_phrases_alone_read_locking_in_and_past_attempts(message, high):
-    assert risk.by_patterns(message).is_high is high
-
-
-# Methods and wishes a probe written after the last training round found missing (car
-# exhaust, "stop for good"): the phrases alone catch them, and the same words about a car or
-# a noise do not.
-@pytest.mark.parametrize(("message", "high"), [
+    # Methods and wishes a probe written after the last training round found missing (car
+    # exhaust, "stop for good"): the phrases alone catch them, and the same words about a car
+    # or a noise do not.
     ("got the car, got the hosepipe, tonight", True),
     ("i've put a hose on the exhaust", True),
     ("sitting in the garage with the engine running and the door shut", True),
@@ -340,7 +335,7 @@ def test_the_phrases_alone_read_locking_in_and_past_attempts(message, high):
     ("cidna i ma seegi doonto", True),
     ("ma fiican tahay haddii aanan joogin guriga marka ay yimaadaan?", False),
 ])
-def test_the_phrases_alone_read_methods_and_wishes_a_probe_found_missing(message, high):
+def test_the_phrases_alone_read_locking_in_past_attempts_and_methods_a_probe_found_missing(message, high):
     assert risk.by_patterns(message).is_high is high
 
 
@@ -464,9 +459,7 @@ def test_skipping_patterns_by_script_finds_what_trying_every_pattern_finds():
     """matches() leaves out patterns of scripts a message has no letter of; on every training,
     held-out and assistant example it finds exactly what trying all of them finds."""
     texts = [e.text for e in classifier.read_examples() + classifier.assistant_questions()]
-    for path in sorted((REPO_ROOT / "tests" / "safety" / "heldout").glob("*.yml")):
-        texts += [str(t) for items in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).values()
-                  for t in items or []]
+    texts += [str(t) for language in LANGUAGES for items in held_out(language).values() for t in items or []]
     assert len(texts) > 15_000
     for text in texts:
         plain = normalise(text)
