@@ -31,7 +31,7 @@ from sqlalchemy import func, select, text
 from benchmarks._harness import prepare_database
 from portal import demo
 from portal.db import make_engine, writing
-from portal.domain import releases
+from portal.domain import plans, releases
 from portal.domain.plans import CaseloadFilter
 from portal.models import Account, Client, FeedbackResponse, InsightRelease, SupportPlan, Team, utcnow
 
@@ -132,9 +132,9 @@ def _caseload(url: str, team_size: int, runs: int) -> list[tuple[str, list[tuple
             team = Team(name=f"Benchmark team of {team_size:,}")
             db.session.add(team)
             db.session.flush()
-            chosen = (select(SupportPlan.client_id).where(SupportPlan.ended_on.is_(None))
-                      .order_by(SupportPlan.client_id.desc()).limit(team_size).scalar_subquery())
-            db.session.execute(Client.__table__.update().where(Client.id.in_(chosen)).values(team_id=team.id))
+            chosen = list(db.session.scalars(select(SupportPlan.client_id).where(SupportPlan.ended_on.is_(None))
+                                             .order_by(SupportPlan.client_id.desc()).limit(team_size)))
+            plans.move_clients_to_team(db.session, chosen, team.id)
             worker.team_id = team.id
             db.session.commit()
             size = db.session.scalar(select(func.count(Client.id)).where(Client.team_id == team.id))

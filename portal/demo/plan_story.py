@@ -191,7 +191,7 @@ class PlanStory:
     def _plan(self) -> SupportPlan:
         h, current = self.h, self.current
         plan = SupportPlan(
-            client=self.person["client"], level=h.levels[-1], status=h.status, arrangement=self.arrangement,
+            client=self.person["client"], team=self.person["client"].team, level=h.levels[-1], status=h.status, arrangement=self.arrangement,
             provider=self.provider, block_start=h.starts[current], block_end=h.ends[current],
             next_review_due=None if h.status == PlanStatus.ended else h.ends[current],
             level_1_started_on=h.starts[0] if h.levels[-1] == 1 else None,

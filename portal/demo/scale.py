@@ -243,7 +243,7 @@ class _ScaleRun:
         plan = _Plan(self._take_id("support_plan"), level, status, prior, block_start, block_end, started, ended_on,
                      arrangement, provider_id, provider_slug, written, goals=[])
         self.batches["support_plan"].append({
-            "id": plan.plan_id, "client_id": person.client_id, "level": level, "status": status,
+            "id": plan.plan_id, "client_id": person.client_id, "team_id": self.area_team[person.area], "level": level, "status": status,
             "arrangement": arrangement, "provider_id": provider_id, "block_start": block_start,
             "block_end": block_end, "next_review_due": None if ended_on else block_end,
             "level_1_started_on": started if level == 1 else None, "started_on": started,

@@ -20,7 +20,7 @@ import enum
 from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, func, inspect, select
+from sqlalchemy import and_, bindparam, case, func, inspect, select, update
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -343,7 +343,7 @@ def start_plan(session: Session, client: Client, *, support: SupportDetails, tex
     _check_support(support)
     _check_text(text)
     plan = SupportPlan(
-        client_id=client.id, level=support.level, status=PlanStatus.draft, arrangement=support.arrangement,
+        client_id=client.id, team_id=client.team_id, level=support.level, status=PlanStatus.draft, arrangement=support.arrangement,
         provider=support.provider, block_start=block_start, block_end=block_end_for(block_start),
         next_review_due=block_end_for(block_start), started_on=block_start,
         level_1_started_on=block_start if support.level == 1 else None, created_at=now,
@@ -778,15 +778,22 @@ def _filter_condition(only: CaseloadFilter, today: dt.date):
 
 
 def _team_plans(team_id: int):
-    """Conditions for the open plans of the team's clients (with Client joined)."""
-    return [Client.team_id == team_id, SupportPlan.ended_on.is_(None)]
+    """Conditions for the open plans of the team's clients."""
+    return [SupportPlan.team_id == team_id, SupportPlan.ended_on.is_(None)]
+
+
+def move_clients_to_team(session: Session, client_ids: list[int], team_id: int | None) -> None:
+    """Clients move to another team, and their plans with them onto its caseload (the one
+    place a plan's copy of its client's team changes)."""
+    session.execute(update(Client).where(Client.id.in_(client_ids)).values(team_id=team_id))
+    session.execute(update(SupportPlan).where(SupportPlan.client_id.in_(client_ids)).values(team_id=team_id))
 
 
 def caseload(session: Session, team_id: int, today: dt.date, only: CaseloadFilter | None = None,
              *, limit: int = 200, offset: int = 0) -> tuple[list[SupportPlan], int]:
     """Open plans of the team's clients, soonest review first, and how many match."""
     conditions = _team_plans(team_id) + ([_filter_condition(only, today)] if only is not None else [])
-    base = select(SupportPlan).join(Client, Client.id == SupportPlan.client_id).where(and_(*conditions))
+    base = select(SupportPlan).where(and_(*conditions))
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     plans = session.scalars(
         base.options(selectinload(SupportPlan.client), selectinload(SupportPlan.reviews))
@@ -799,7 +806,7 @@ def caseload_counts(session: Session, team_id: int, today: dt.date) -> dict[Case
     """How many of the team's open plans are in each filter, in one query (not one a filter)."""
     row = session.execute(
         select(*(func.count(case((_filter_condition(only, today), 1))) for only in CaseloadFilter))
-        .select_from(SupportPlan).join(Client, Client.id == SupportPlan.client_id).where(*_team_plans(team_id))
+        .select_from(SupportPlan).where(*_team_plans(team_id))
     ).one()
     return {only: count or 0 for only, count in zip(CaseloadFilter, row, strict=True)}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, str_enum, utcnow
@@ -57,10 +57,17 @@ class SupportPlan(Base):
     __table_args__ = (
         CheckConstraint("level IN (1, 2)", name="level"),
         Index("ix_support_plan_status_review", "status", "next_review_due"),
+        # A team's caseload, soonest review first, read from this index alone: joining the
+        # client's team instead made PostgreSQL scan every open plan of a city.
+        Index("ix_support_plan_team_caseload", "team_id", "next_review_due",
+              postgresql_where=text("ended_on IS NULL"), sqlite_where=text("ended_on IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    # The client's team, whose caseload holds the plan: a copy of Client.team_id kept by
+    # the plan rules (start_plan, move_clients_to_team), never written elsewhere.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     level: Mapped[int]
     status: Mapped[PlanStatus] = mapped_column(str_enum(PlanStatus, "plan_status"))
     arrangement: Mapped[Arrangement] = mapped_column(str_enum(Arrangement, "arrangement"))
@@ -80,6 +87,7 @@ class SupportPlan(Base):
     __mapper_args__ = {"version_id_col": lock_version}
 
     client: Mapped[Client] = relationship()
+    team: Mapped[Team | None] = relationship()
     provider: Mapped[Provider | None] = relationship()  # noqa: F821
     versions: Mapped[list[SupportPlanVersion]] = relationship(
         back_populates="plan", order_by="SupportPlanVersion.version_no"

@@ -417,6 +417,11 @@ def test_build_scale_appends_consistently(app):
             orphans = conn.scalar(text(
                 "SELECT COUNT(*) FROM support_plan p LEFT JOIN client c ON c.id = p.client_id WHERE c.id IS NULL"))
             assert orphans == 0
+            # Every plan sits on its client's team's caseload (the bulk rows copy the team).
+            elsewhere = conn.scalar(text(
+                "SELECT COUNT(*) FROM support_plan p JOIN client c ON c.id = p.client_id"
+                " WHERE p.team_id IS NULL OR p.team_id <> c.team_id"))
+            assert elsewhere == 0
             levels = conn.execute(text("SELECT level, COUNT(*) FROM support_plan GROUP BY level")).all()
             assert {level for level, _ in levels} == {1, 2}
         # What the bulk rows hold reads back through the ORM as the portal wrote it (on

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.domain import plans
 from portal.domain.plans import GoalText, PlanRuleError, PlanText, SupportDetails
@@ -20,6 +20,7 @@ from portal.models import (
     ReviewOutcome,
     Role,
     SupportLocation,
+    SupportPlan,
     Team,
 )
 
@@ -349,3 +350,26 @@ def test_caseload_filters_are_the_teams_own(session):
     other_team = session.scalar(select(Team).where(Team.id != staff.team_id))
     theirs, _ = plans.caseload(session, other_team.id, TODAY, limit=10_000)
     assert total_all == len(everyone) > len(overdue) and not {p.id for p in everyone} & {p.id for p in theirs}
+
+
+def test_clients_moved_to_another_team_take_their_plans_to_its_caseload(session):
+    staff = _staff(session)
+    mine, _ = plans.caseload(session, staff.team_id, TODAY, limit=10_000)
+    moving = [p.client_id for p in mine[:3]]
+    new_team = Team(name="Team the clients move to")
+    session.add(new_team)
+    session.flush()
+    plans.move_clients_to_team(session, moving, new_team.id)
+    session.expire_all()
+    theirs, total = plans.caseload(session, new_team.id, TODAY)
+    assert total == 3 and sorted(p.client_id for p in theirs) == sorted(moving)
+    assert all(p.client.team_id == new_team.id for p in theirs)
+    left, _ = plans.caseload(session, staff.team_id, TODAY, limit=10_000)
+    assert not {p.client_id for p in left} & set(moving) and len(left) == len(mine) - 3
+
+
+def test_a_plan_is_on_the_caseload_of_its_clients_team(session):
+    mismatched = session.scalar(select(func.count()).select_from(SupportPlan)
+                                .join(Client, Client.id == SupportPlan.client_id)
+                                .where(SupportPlan.team_id.is_distinct_from(Client.team_id)))
+    assert mismatched == 0
