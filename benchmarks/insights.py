@@ -129,7 +129,8 @@ def _caseload(url: str, team_size: int, runs: int) -> list[tuple[str, list[tuple
         whole = db.session.scalar(open_plans.where(Client.team_id == area_team, SupportPlan.ended_on.is_(None)))
         results.append((f"the worker's area team ({whole:,} open plans)", _timed_paths(client, CASELOAD_PATHS, runs)))
         with writing():
-            team = Team(name=f"Benchmark team of {team_size:,}")
+            name = f"Benchmark team of {team_size:,}"  # a reused database has it already
+            team = db.session.scalar(select(Team).where(Team.name == name)) or Team(name=name)
             db.session.add(team)
             db.session.flush()
             chosen = list(db.session.scalars(select(SupportPlan.client_id).where(SupportPlan.ended_on.is_(None))

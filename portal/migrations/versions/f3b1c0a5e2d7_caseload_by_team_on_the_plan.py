@@ -17,9 +17,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('support_plan', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('team_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_support_plan_team_id_team'), 'team', ['team_id'], ['id'])
+    if op.get_bind().dialect.name == 'sqlite':
+        # A plain ALTER TABLE, not a batch copy: other tables' foreign keys point at
+        # support_plan, so SQLite cannot drop it to copy it once it holds rows.
+        op.execute('ALTER TABLE support_plan ADD COLUMN team_id INTEGER'
+                   ' CONSTRAINT fk_support_plan_team_id_team REFERENCES team (id)')
+    else:
+        op.add_column('support_plan', sa.Column('team_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_support_plan_team_id_team'), 'support_plan', 'team', ['team_id'], ['id'])
     op.execute("UPDATE support_plan SET team_id = (SELECT c.team_id FROM client c WHERE c.id = support_plan.client_id)")
     with op.batch_alter_table('support_plan', schema=None) as batch_op:
         batch_op.create_index('ix_support_plan_team_caseload', ['team_id', 'next_review_due'], unique=False,
@@ -30,5 +35,8 @@ def downgrade() -> None:
     with op.batch_alter_table('support_plan', schema=None) as batch_op:
         batch_op.drop_index('ix_support_plan_team_caseload', postgresql_where=sa.text('ended_on IS NULL'),
                             sqlite_where=sa.text('ended_on IS NULL'))
-        batch_op.drop_constraint(batch_op.f('fk_support_plan_team_id_team'), type_='foreignkey')
-        batch_op.drop_column('team_id')
+    if op.get_bind().dialect.name == 'sqlite':
+        op.drop_column('support_plan', 'team_id')  # SQLite 3.35+ drops it with its reference
+    else:
+        op.drop_constraint(op.f('fk_support_plan_team_id_team'), 'support_plan', type_='foreignkey')
+        op.drop_column('support_plan', 'team_id')
