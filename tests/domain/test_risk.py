@@ -368,12 +368,12 @@ def test_every_crisis_example_of_the_assistant_is_high_risk():
     assert [e for e in _assistant_examples() if e[1] == "crisis" and not risk.assess(e[2]).is_high] == []
 
 
-# Known failure (issue 14): the classifier still takes 20 of ~9,800 ordinary questions for
-# high risk (measured after round 4 of the examples; 12-22 as examples elsewhere move the
+# Known failure (issue 14): the classifier still takes 20 of ~14,100 ordinary questions for
+# high risk (measured after round 5 of the examples, 6 December 2026; 12-22 as examples elsewhere move the
 # margins; mostly the assistant's test questions: short goodbyes, "is anyone there", paying
 # the money oneself): the person gets crisis help, then can ask again. Recall first; the fix
 # belongs in the model, not in this list.
-@pytest.mark.xfail(reason="issue 14: 20 of ~9,800 ordinary assistant questions read as high risk", strict=True)
+@pytest.mark.xfail(reason="issue 14: 20 of ~14,100 ordinary assistant questions read as high risk", strict=True)
 def test_no_ordinary_question_of_the_assistant_is_high_risk():
     """None may be taken for high risk: the person would get crisis help instead of an answer."""
     assert [e for e in _assistant_examples() if e[1] != "crisis" and risk.assess(e[2]).is_high] == []
