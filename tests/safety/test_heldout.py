@@ -35,3 +35,26 @@ def test_the_detector_catches_every_held_out_risk_message(language):
 def test_the_detector_raises_few_false_alarms_on_held_out_ordinary_messages(language):
     result = evaluate.score(language, risk.assess)
     assert result.false_alarm_rate <= evaluate.MAX_FALSE_ALARMS, result.alarmed
+
+
+# A held-out risk message that only the classifier catches, just above its threshold, is lost by
+# the next change of examples anywhere (the classifier learns the assistant's questions too):
+# it happened twice in December 2026. Each such catch keeps this much room.
+MARGIN = 0.05
+
+
+def _classifier_high_score(text: str) -> float:
+    """The classifier's summed high-risk probability as the detector reads the message: the
+    whole, and each sentence of a long one."""
+    parts = [text, *(risk.sentences(text) if risk._long(text) else [])]
+    shared = risk.classifier.shared()
+    return max(sum(shared.probabilities(part)[label] for label in risk.classifier.HIGH_LABELS) for part in parts)
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_what_only_the_classifier_catches_it_catches_with_room_to_spare(language):
+    data = evaluate.held_out(language)
+    thin = [(round(score, 3), text) for label in evaluate.RISK_LABELS for text in data[label]
+            if not risk.by_patterns(text).is_high
+            and (score := _classifier_high_score(text)) < risk.HIGH_THRESHOLD + MARGIN]
+    assert thin == []
