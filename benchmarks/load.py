@@ -183,11 +183,12 @@ COUNTED_PAGES = {
 
 def counted_pages(database_url: str) -> dict[str, tuple[str | None, str]]:
     """COUNTED_PAGES with the demo client's first conversation in its path."""
-    from sqlalchemy import create_engine, select
+    from sqlalchemy import select
 
+    from portal.db import make_engine
     from portal.models import Account, Conversation
 
-    engine = create_engine(database_url)
+    engine = make_engine(database_url)  # the portal's driver (psycopg 3) on PostgreSQL
     try:
         with engine.connect() as connection:
             conversation = connection.scalar(
