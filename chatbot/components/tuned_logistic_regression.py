@@ -6,8 +6,8 @@ useful fallback threshold. A weaker regularisation (larger C) gives sharper
 probabilities. Measured on the held-out sets (chatbot/bin/nlu-gate): solver liblinear
 (one-vs-rest; fits in seconds where lbfgs took minutes on these features), C=3 and a
 fallback threshold of 0.4 (config.yml) gave the best balance of weighted F1 in every
-language and rejection of nonsense. Everything else (features, training, persistence with skops)
-is the built-in component's.
+language and rejection of nonsense. Everything else (features, training, persistence with
+skops) is the built-in component's.
 """
 
 from __future__ import annotations

@@ -369,8 +369,8 @@ def test_every_crisis_example_of_the_assistant_is_high_risk():
 
 
 # Known failure (issue 14): the classifier still takes 20 of ~14,100 ordinary questions for
-# high risk (measured after round 5 of the examples, 6 December 2026; 12-22 as examples elsewhere move the
-# margins; mostly the assistant's test questions: short goodbyes, "is anyone there", paying
+# high risk (measured after round 5 of the examples, 6 December 2026; 12-22 as examples
+# elsewhere move the margins; mostly the assistant's test questions: short goodbyes, "is anyone there", paying
 # the money oneself): the person gets crisis help, then can ask again. Recall first; the fix
 # belongs in the model, not in this list.
 @pytest.mark.xfail(reason="issue 14: 20 of ~14,100 ordinary assistant questions read as high risk", strict=True)

@@ -44,11 +44,9 @@ MARGIN = 0.05
 
 
 def _classifier_high_score(text: str) -> float:
-    """The classifier's summed high-risk probability as the detector reads the message: the
-    whole, and each sentence of a long one."""
-    parts = [text, *(risk.sentences(text) if risk._long(text) else [])]
+    """The classifier's highest high-risk probability over what the detector reads of it."""
     shared = risk.classifier.shared()
-    return max(sum(shared.probabilities(part)[label] for label in risk.classifier.HIGH_LABELS) for part in parts)
+    return max(risk.high_probability(shared.probabilities(part)) for part in risk.readings(text))
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))

@@ -94,15 +94,19 @@ def _long(text: str) -> bool:
     return len(text.split()) + len(classifier.HAN.findall(text)) // 2 >= LONG_MESSAGE_WORDS
 
 
-def by_classifier(text: str) -> Risk:
-    """The whole message, and each of its sentences on its own: one risky sentence in a long
-    message about something ordinary ("can I move my review to the 14th? honestly I think
-    I'd be better off dead. the 14th suits the bus") is diluted by the rest as a whole."""
-    risk = _classify_with_idioms(text)
+def readings(text: str) -> list[str]:
+    """What the classifier reads of a message: the whole, and each of its sentences on its
+    own when it is long: one risky sentence in a long message about something ordinary
+    ("can I move my review to the 14th? honestly I think I'd be better off dead. the 14th
+    suits the bus") is diluted by the rest as a whole."""
     parts = sentences(text) if _long(text) else []
-    if len(parts) > 1:
-        for part in parts:
-            risk = risk | _classify_with_idioms(part)
+    return [text, *parts] if len(parts) > 1 else [text]
+
+
+def by_classifier(text: str) -> Risk:
+    risk = NO_RISK
+    for part in readings(text):
+        risk = risk | _classify_with_idioms(part)
     return risk
 
 
@@ -114,9 +118,14 @@ def _classify_with_idioms(text: str) -> Risk:
     return found
 
 
+def high_probability(probabilities: dict[str, float]) -> float:
+    """The classifier's probability that a text shows high risk, of any kind."""
+    return sum(probabilities[label] for label in classifier.HIGH_LABELS)
+
+
 def _classify(text: str) -> Risk:
     probabilities = classifier.shared().probabilities(text)
-    high = sum(probabilities[label] for label in classifier.HIGH_LABELS)
+    high = high_probability(probabilities)
     if high >= HIGH_THRESHOLD:
         strongest = max(classifier.HIGH_LABELS, key=probabilities.__getitem__)
         # Every kind that is nearly as likely is named too: the reply covers both.
