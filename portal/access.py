@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 
-from .db import db, reset_writing, set_writing, writing
+from .db import db, end_read, reset_writing, set_writing, writing
 from .domain import accounts, two_factor
 from .models import Account, AccountStatus, CarerScope, Role, SignInSession, utcnow
 
@@ -111,13 +111,12 @@ def _load_account(app: Flask) -> Account | None:
     token, seen = session.get("sid"), session.get("seen")
     if not token:
         return None
-    # A read, even on a POST, so it never waits for SQLite's write lock (portal.db); and it
-    # ends at once, whatever it finds: the view's own transaction then begins fresh (a write
-    # on SQLite cannot start from an older read snapshot once another writer has committed).
+    # A read, even on a POST, so it never waits for SQLite's write lock (portal.db); it ends
+    # where the database needs it ended before the view's own writes (end_read).
     reading = set_writing(False)
     try:
         row = accounts.session_for(db.session, token)
-        db.session.commit()
+        end_read(db.session)
     finally:
         reset_writing(reading)
     if row is None or row.account.status != AccountStatus.active or not isinstance(seen, int):

@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import time
 from collections.abc import Iterator
 from typing import NamedTuple
 
 from flask import current_app, g, request
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import scoped_session, sessionmaker
+from sqlalchemy import create_engine, event, exc
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from werkzeug.routing import IntegerConverter
 
 _writing = contextvars.ContextVar("writing", default=False)
@@ -39,8 +40,18 @@ def posted_row_id(name: str) -> int:
     return value if 0 < value <= MAX_ROW_ID else 0
 
 
-def is_sqlite(engine: Engine) -> bool:
+def is_sqlite(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def end_read(session: Session) -> None:
+    """End a read transaction before the same request writes, where the database needs it:
+    on SQLite a write cannot begin from an older read snapshot once another writer has
+    committed (it fails at once with "database is locked"). PostgreSQL reads the latest
+    commit at every statement (read committed), so there the read runs on into the
+    request's next statements, one BEGIN and one COMMIT fewer."""
+    if is_sqlite(session.get_bind()):
+        session.commit()
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -51,8 +62,36 @@ def make_engine(url: str, **kwargs) -> Engine:
         _create_private(engine.url.database)
         _configure_sqlite(engine)
     else:
-        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+        # No server-side prepared statements: psycopg clears them at every ROLLBACK with one
+        # more round trip (DEALLOCATE ALL), and most requests end with one before a statement
+        # has run the five times that prepares it.
+        engine = create_engine(url, connect_args={"prepare_threshold": None}, **kwargs)
+        _ping_when_idle(engine)
     return engine
+
+
+# A pooled connection that answered this recently is taken as alive without a ping.
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """SQLAlchemy's pool_pre_ping, for connections that have sat unused: pool_pre_ping pings
+    at every checkout, and a record page checks out once per transaction (up to three round
+    trips of nothing). A connection lost in the second since its last use (the database
+    restarted) fails its request with the 503 page, and the pool then reconnects them all."""
+    @event.listens_for(engine.pool, "connect")
+    @event.listens_for(engine.pool, "checkin")
+    def _answered(_dbapi_connection, record):
+        record.info["answered_at"] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _ping(dbapi_connection, record, _proxy):
+        if time.monotonic() - record.info.get("answered_at", 0.0) < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.DisconnectionError(str(error)) from error  # the pool reconnects and retries
 
 
 def _create_private(database: str | None) -> None:
