@@ -231,6 +231,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (more than 1: gunicorn's gthread workers, which keep connections open)")
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 5.0), metavar=("MIN", "MAX"),
                         help="think time range in seconds for the realistic phase (default 1 5)")
     parser.add_argument("--turn", type=float, default=10.0,
@@ -249,7 +251,7 @@ def main() -> None:
     print_statements(statements_per_request(url, counted_pages(url)))
     # A longer worker timeout than gunicorn's 30 s: 50 sign-ins at once (argon2) on a busy shared
     # machine can take longer, and a killed worker starts its start-up training again.
-    with gunicorn(url, workers=args.workers, timeout=120) as base:
+    with gunicorn(url, workers=args.workers, threads=args.threads, timeout=120) as base:
         waited, settled = wait_until_settled(base)
         print(f"\nstart-up: {'the server settled' if settled else 'the server was still busy'} after {waited:.0f} s "
               "(each worker trains the risk classifier in the background); the phases begin now")
