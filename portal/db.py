@@ -40,8 +40,8 @@ def posted_row_id(name: str) -> int:
     return value if 0 < value <= MAX_ROW_ID else 0
 
 
-def is_sqlite(engine: Engine | Connection) -> bool:
-    return engine.dialect.name == "sqlite"
+def is_sqlite(bind: Engine | Connection) -> bool:
+    return bind.dialect.name == "sqlite"
 
 
 def end_read(session: Session) -> None:
@@ -76,9 +76,10 @@ PING_AFTER_IDLE_SECONDS = 1.0
 
 def _ping_when_idle(engine: Engine) -> None:
     """SQLAlchemy's pool_pre_ping, for connections that have sat unused: pool_pre_ping pings
-    at every checkout, and a record page checks out once per transaction (up to three round
-    trips of nothing). A connection lost in the second since its last use (the database
-    restarted) fails its request with the 503 page, and the pool then reconnects them all."""
+    at every checkout, and a session checks out once per transaction (twice on a record
+    page), each ping a round trip of nothing. A connection lost in the second since its last
+    use (the database restarted) fails its request with the 503 page, and the pool then
+    reconnects them all."""
     @event.listens_for(engine.pool, "connect")
     @event.listens_for(engine.pool, "checkin")
     def _answered(_dbapi_connection, record):
