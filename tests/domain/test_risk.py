@@ -339,6 +339,74 @@ def test_the_phrases_alone_read_locking_in_past_attempts_and_methods_a_probe_fou
     assert risk.by_patterns(message).is_high is high
 
 
+# Three families a probe written on 7 December 2026 found read as no risk or only a concern,
+# in several languages: a plea for help and nothing else ("help me", "ratunku", "救命"),
+# asking how to make sure a way of dying works ("what height is fatal"), and voices telling
+# someone to jump or hurt someone (command hallucinations). The phrases alone now catch
+# them in every portal language; the language's menu word for help alone, help with a form,
+# idioms and a voice message do not.
+@pytest.mark.parametrize(("message", "high"), [
+    ("help me please", True),
+    ("please someone help", True),
+    ("HELP!!", True),
+    ("i need help now", True),
+    ("i need someone to talk to right now", True),
+    ("help", False),
+    ("can you help me with my direct payments form", False),
+    ("i need help now with my review form", False),
+    ("ratunku", True),
+    ("potrzebuję pomocy teraz", True),
+    ("pomoc", False),
+    ("ajutați-mă", True),
+    ("am nevoie de ajutor acum", True),
+    ("ajutor", False),
+    ("am nevoie de ajutor acum cu formularul", False),
+    ("pomôžte mi", True),
+    ("potrebujem pomoc hneď", True),
+    ("ساعدوني", True),
+    ("أحتاج مساعدة الآن", True),
+    ("ساعدني في ملء الاستمارة", False),
+    ("bachao", True),
+    ("مجھے ابھی مدد چاہیے", True),
+    ("救命", True),
+    ("我现在需要帮助", True),
+    ("救命，这个表格太难了", False),
+    ("谁帮我写目标？", False),
+    ("i caawi", True),
+    ("caawimaad ayaan u baahanahay hadda", True),
+    ("gargaar", False),
+    ("how high does a building need to be to not survive", True),
+    ("what height is fatal", True),
+    ("would a fall from the fifth floor kill you", True),
+    ("is drowning painful", True),
+    ("how deep does a cut need to be", True),
+    ("how many floors to make sure", True),
+    ("would it kill you to answer my email", False),
+    ("how long does level 1 last", False),
+    ("how many floors does the day centre have", False),
+    ("de la ce înălțime mori dacă sari", True),
+    ("کتنی اونچائی سے کودنے پر انسان مر جاتا ہے", True),
+    ("z jakiej wysokości trzeba skoczyć żeby nie przeżyć", True),
+    ("the voices are telling me to jump", True),
+    ("the voice wants me dead", True),
+    ("the voices are telling me to hurt my mum", True),
+    ("the voice message told me to cut my hours", False),
+    ("codad ayaa ii sheegaya inaan boodo", True),
+    ("głosy mówią mi, żebym skoczył", True),
+    ("vocile îmi spun să sar", True),
+    ("hlasy mi hovoria, aby som skočil", True),
+    ("الأصوات تقول لي أن أقفز", True),
+    ("آوازیں مجھے کودنے کو کہتی ہیں", True),
+    ("有声音叫我跳下去", True),
+])
+def test_the_phrases_alone_read_pleas_for_help_making_sure_of_a_method_and_commanding_voices(message, high):
+    assert risk.by_patterns(message).is_high is high
+
+
+def test_voices_telling_someone_to_hurt_another_name_the_risk_to_others():
+    assert Kind.others in risk.by_patterns("the voices are telling me to hurt my mum").kinds
+
+
 @pytest.mark.parametrize("message", ["these forms are killing me", "I'd kill for a cup of tea", "I nearly died laughing"])
 def test_idioms_are_at_most_a_concern(message):
     assert risk.assess(message).level <= Level.concern
