@@ -12,7 +12,7 @@ import yaml
 from portal.config import REPO_ROOT
 from portal.domain import risk
 from portal.domain.risk import Kind, Level, classifier, patterns
-from portal.domain.risk.normalise import normalise, squeeze
+from portal.domain.risk.normalise import decode, normalise, squeeze
 from portal.i18n import LANGUAGES
 from tests.safety.evaluate import held_out
 
@@ -460,6 +460,17 @@ def test_the_text_is_read_the_same_however_it_is_typed():
     assert normalise("أُريدُ أنْ أموت") == "اريد ان اموت"  # short vowels and hamza forms
     assert normalise("٣٠ حبة") == "30 حبه"  # Arabic-Indic digits, ta marbuta
     assert squeeze(normalise("I want to diiiie")) == "i want to die"
+    # Look-alike digits and signs inside words, and letters typed apart, are decoded; numbers
+    # and Arabizi's digit letters stay as typed in the other forms.
+    assert decode(normalise("i w4nt to k1ll mys3lf")) == "i want to kill myself"
+    assert decode(normalise("i want to d i e")) == "i want to die"
+    assert decode(normalise("took 20 tablets at 2pm")) == "took 20 tablets at 2pm"
+    assert patterns.forms("bidi 2mout")[0][0] == "bidi 2mout"
+
+
+@pytest.mark.parametrize("message", ["i w4nt to d1e", "k1ll mys3lf", "gonna k i l l myself", "$uicidal"])
+def test_look_alike_digits_and_spaced_letters_do_not_hide_a_phrase(message):
+    assert risk.by_patterns(message).is_high
 
 
 # Long messages about something ordinary with one sentence of risk in them, in several
@@ -530,7 +541,8 @@ def test_skipping_patterns_by_script_finds_what_trying_every_pattern_finds():
     texts += [str(t) for language in LANGUAGES for items in held_out(language).values() for t in items or []]
     assert len(texts) > 15_000
     for text in texts:
-        plain = normalise(text)
-        every = [p for p in patterns.all_patterns() if p.plain.search(plain) or p.squeezed.search(squeeze(plain))]
+        read = patterns.forms(text)
+        every = [p for p in patterns.all_patterns()
+                 if any(p.plain.search(plain) or p.squeezed.search(squeezed) for plain, squeezed in read)]
         assert patterns.matches(text) == every, text
     assert {p.needs for p in patterns.all_patterns()} >= {frozenset({"latin"}), frozenset({"arabic"}), frozenset({"han"})}

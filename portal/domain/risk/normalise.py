@@ -12,6 +12,11 @@ not theirs. Two forms of the text are made:
   "-?"), dashes made spaces, white space collapsed.
 - `squeeze`: the normalised text with every run of one repeated letter made one letter, so
   "diiiie" and "killl" read like "die" and "kil" (patterns are squeezed the same way).
+- `decode`: the normalised text with look-alike digits and signs read as the Latin letters
+  they stand for inside words that also have letters ("k1ll", "d1e", "w4nt", "$elf") and
+  letters typed apart joined ("k i l l"): ways of typing round a filter. Only inside such
+  words, so Arabizi's digits ("bidi 2mout", "7abasni") and numbers ("20 tablets") keep
+  theirs in the other two forms, which are read too.
 """
 from __future__ import annotations
 
@@ -52,3 +57,20 @@ def normalise(text: str) -> str:
 
 def squeeze(normalised: str) -> str:
     return _REPEATS.sub(r"\1", normalised)
+
+
+_LOOK_ALIKE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_WORD = re.compile(r"[\w@$]+")
+_LETTER = re.compile(r"[^\W\d_]")
+_LOOK_ALIKES = re.compile(r"[013457@$]")
+# Three or more single letters typed apart: "k i l l", "d i e".
+_SPACED_LETTERS = re.compile(r"(?<!\S)[^\W\d_](?: [^\W\d_]){2,}(?!\S)")
+
+
+def _decode_word(match: re.Match) -> str:
+    word = match.group(0)
+    return word.translate(_LOOK_ALIKE) if _LETTER.search(word) and _LOOK_ALIKES.search(word) else word
+
+
+def decode(normalised: str) -> str:
+    return _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), _WORD.sub(_decode_word, normalised))

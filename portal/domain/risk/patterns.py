@@ -3,8 +3,9 @@
 `patterns/<lang>.yml` maps a kind (self, others, from_others, concern, idiom) to Python
 regular expressions, written for the normalised text (see normalise.py: no capitals, no
 diacritics, one form of each Arabic-script letter). Each pattern is also tried, squeezed,
-on the squeezed text, so "killl myself" and "diiie" match "kill myself" and "die". Every
-language's patterns apply to every message: people in distress write in any language.
+on the squeezed text, so "killl myself" and "diiie" match "kill myself" and "die", and on
+the decoded text when it differs ("k1ll mys3lf", "d i e"). Every language's patterns apply
+to every message: people in distress write in any language.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from re import _parser as sre_parser
 
 import yaml
 
-from .normalise import normalise, squeeze
+from .normalise import decode, normalise, squeeze
 
 PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
 # `idiom`: words that sound like risk and are not ("I'd kill for a coffee", "bored to death").
@@ -158,13 +159,23 @@ def all_patterns() -> tuple[Pattern, ...]:
     return tuple(p for path in sorted(PATTERNS_DIR.glob("*.yml")) for p in read_file(path))
 
 
-def matches(text: str) -> list[Pattern]:
-    """Every pattern the message matches (normalised and squeezed forms)."""
+def forms(text: str) -> list[tuple[str, str]]:
+    """The message as the patterns read it: (normalised, squeezed), and the same of the
+    decoded text when look-alike digits or letters typed apart changed anything."""
     plain = normalise(text)
-    squeezed = squeeze(plain)
-    present = scripts_in(plain)
-    return [p for p in all_patterns()
-            if p.needs <= present and (p.plain.search(plain) or p.squeezed.search(squeezed))]
+    decoded = decode(plain)
+    return [(plain, squeeze(plain))] + ([(decoded, squeeze(decoded))] if decoded != plain else [])
+
+
+def _matches_a_form(pattern: Pattern, read: list[tuple[str, str]]) -> bool:
+    return any(pattern.plain.search(plain) or pattern.squeezed.search(squeezed) for plain, squeezed in read)
+
+
+def matches(text: str) -> list[Pattern]:
+    """Every pattern the message matches, in any of its forms."""
+    read = forms(text)
+    present = scripts_in(read[0][0])
+    return [p for p in all_patterns() if p.needs <= present and _matches_a_form(p, read)]
 
 
 def without_idioms(text: str) -> str:
