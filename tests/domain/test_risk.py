@@ -398,6 +398,10 @@ def test_the_phrases_alone_read_locking_in_past_attempts_and_methods_a_probe_fou
     ("الأصوات تقول لي أن أقفز", True),
     ("آوازیں مجھے کودنے کو کہتی ہیں", True),
     ("有声音叫我跳下去", True),
+    # Somali: a relative not eating for a week and not getting up (the classifier missed it
+    # in Somali only)
+    ("hooyo toddobaad ma cunin sariirtana kama kacdo", True),
+    ("toddobaadkan ma imaan karo", False),
 ])
 def test_the_phrases_alone_read_pleas_for_help_making_sure_of_a_method_and_commanding_voices(message, high):
     assert risk.by_patterns(message).is_high is high
