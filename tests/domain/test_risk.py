@@ -401,6 +401,9 @@ def test_the_phrases_alone_read_locking_in_past_attempts_and_methods_a_probe_fou
     # Somali: a relative not eating for a week and not getting up (the classifier missed it
     # in Somali only)
     ("hooyo toddobaad ma cunin sariirtana kama kacdo", True),
+    # "die my hair" is dye misspelt; wanting to die still reads high
+    ("i want to die my hair, can my personal assistant help", False),
+    ("i want to die, my hair is falling out and everything is wrong", True),
     ("toddobaadkan ma imaan karo", False),
 ])
 def test_the_phrases_alone_read_pleas_for_help_making_sure_of_a_method_and_commanding_voices(message, high):
