@@ -30,15 +30,17 @@ def test_reviewed_examples_are_added_and_bad_ones_refused_and_kept(tmp_path):
         {"language": "en", "intent": "ask_weather", "text": "is it sunny"},
         {"language": "de", "intent": "ask_money", "text": "was kostet das"},
         {"language": "en", "intent": "greet", "text": held_out},
+        # An English held-out question given as a Polish example: held out in every language
+        {"language": "pl", "intent": "greet", "text": held_out},
     ]}))
     learn = _learn_module()
     added, problems = learn.learn(reviewed, data, tests, ["en", "pl"])
-    assert added == 2 and len(problems) == 3
+    assert added == 2 and len(problems) == 4
     english = {(text, intent) for text, intent in learn.read_examples(data / "en.yml")}
     assert ("brief help after a hospital stay what is that one", "ask_level1") in english
     assert ("ile mnie to bedzie kosztowac miesiecznie", "ask_money") in set(learn.read_examples(data / "pl.yml"))
     left = yaml.safe_load(reviewed.read_text())
-    assert [e["text"] for e in left["examples"]] == ["is it sunny", "was kostet das", held_out]
+    assert [e["text"] for e in left["examples"]] == ["is it sunny", "was kostet das", held_out, held_out]
     assert reviewed.read_text().startswith("# staff notes stay")
     # Run again: nothing new to add, the refused ones still refused.
     assert learn.learn(reviewed, data, tests, ["en", "pl"])[0] == 0
