@@ -162,7 +162,10 @@ def then_check(page, axe_checks, action) -> None:
 
 
 def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    """The page is no wider than the screen. Against the layout viewport (clientWidth): on a
+    phone (is_mobile) window.innerWidth grows to fit a page that is too wide, so comparing
+    with it could never fail."""
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 # The live server lives for the whole run and a code works once: the time steps used so far.

@@ -23,7 +23,7 @@ SMALLEST_TEXT = """() => {
   return Math.min(...sizes);
 }"""
 CLIPPED = """() => [...document.querySelectorAll('.app-bars__label, .app-bars__value, .app-summary__item, .app-bars__bar')]
-  .filter(el => { const box = el.getBoundingClientRect(); return box.left < -0.5 || box.right > window.innerWidth + 0.5; })
+  .filter(el => { const box = el.getBoundingClientRect(); return box.left < -0.5 || box.right > document.documentElement.clientWidth + 0.5; })
   .map(el => el.className.baseVal || el.className)"""
 REGIONS = """() => [...document.querySelectorAll('.app-table-scroll')].every(el =>
   el.getAttribute('role') === 'region' && el.tabIndex === 0

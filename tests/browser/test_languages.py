@@ -3,6 +3,7 @@ and left to right), at 320 px, and switching language on a phone keeps the same 
 import pytest
 
 from portal.demo import DEMO_ACCOUNTS
+from portal.i18n import LANGUAGES
 from tests.browser.conftest import no_horizontal_scroll, then_check
 
 CLIENT = next(a for a in DEMO_ACCOUNTS if a.role == "client")
@@ -22,6 +23,22 @@ def test_sample_pages_pass_axe_and_fit_320px(narrow_page, live_server, visit, ax
     then_check(narrow_page, axe_checks, lambda: narrow_page.keyboard.press("Enter"))
     assert f"/{code}/clients/" in narrow_page.url
     assert no_horizontal_scroll(narrow_page)
+
+
+@pytest.mark.parametrize("code", list(LANGUAGES))
+def test_every_page_of_the_site_map_fits_320px_and_passes_axe_in_every_language(narrow_page, live_server, visit, code):
+    """Long words differ by language (a Somali heading at 32 px, a web address in Urdu's right
+    to left flow), so every page the site map links to is checked in each language."""
+    visit(narrow_page, f"{live_server}/{code}/site-map")
+    paths = sorted({href.split("#")[0] for href in narrow_page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+                    if href.startswith(f"/{code}/") and "sign-out" not in href})
+    assert len(paths) >= 20, paths
+    wide = []
+    for path in paths:
+        visit(narrow_page, live_server + path)
+        if not no_horizontal_scroll(narrow_page):
+            wide.append(path)
+    assert wide == []
 
 
 SMALL_TARGETS = (".app-language-switcher a, .app-language-switcher [aria-current], .app-fold__summary, .app-tools__link, "
