@@ -412,6 +412,14 @@ def test_the_phrases_alone_read_locking_in_past_attempts_and_methods_a_probe_fou
     # "die my hair" is dye misspelt; wanting to die still reads high
     ("i want to die my hair, can my personal assistant help", False),
     ("i want to die, my hair is falling out and everything is wrong", True),
+    # Praise that names what does not happen (feedback): a negation just before the verb
+    ("my support worker never shouts at me, she is really patient", False),
+    ("nobody pushes me around here, the staff are kind", False),
+    ("they dont push me to be someone else", False),
+    ("he never stops hitting me", True),
+    ("she wont stop hurting me", True),
+    ("he pushes me around", True),
+    ("my son doesnt hit me but he makes me give him my money", True),
     ("toddobaadkan ma imaan karo", False),
 ])
 def test_the_phrases_alone_read_pleas_for_help_making_sure_of_a_method_and_commanding_voices(message, high):
@@ -451,12 +459,14 @@ def test_every_crisis_example_of_the_assistant_is_high_risk():
     assert [e for e in _assistant_examples() if e[1] == "crisis" and not risk.assess(e[2]).is_high] == []
 
 
-# Known failure (issue 14): the classifier still takes 20 of ~14,100 ordinary questions for
-# high risk (measured after round 5 of the examples, 6 December 2026; 12-22 as examples
-# elsewhere move the margins; mostly the assistant's test questions: short goodbyes, "is anyone there", paying
-# the money oneself): the person gets crisis help, then can ask again. Recall first; the fix
-# belongs in the model, not in this list.
-@pytest.mark.xfail(reason="issue 14: 20 of ~14,100 ordinary assistant questions read as high risk", strict=True)
+# Known failure (issue 14): the classifier still takes 26 of ~14,100 ordinary questions for
+# high risk (measured 7 December 2026, after ten examples of praise that names what does not
+# happen, "nobody pushes me around here", and the assistant's cross-language leaks removed; it
+# was 20 after round 5, 12-31 as a few examples elsewhere move the margins; mostly the
+# assistant's test questions: short goodbyes, "is anyone there", paying the money oneself): the
+# person gets crisis help, then can ask again. Recall first; the fix belongs in the model, not
+# in this list.
+@pytest.mark.xfail(reason="issue 14: 26 of ~14,100 ordinary assistant questions read as high risk", strict=True)
 def test_no_ordinary_question_of_the_assistant_is_high_risk():
     """None may be taken for high risk: the person would get crisis help instead of an answer."""
     assert [e for e in _assistant_examples() if e[1] != "crisis" and risk.assess(e[2]).is_high] == []
