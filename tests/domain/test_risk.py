@@ -342,18 +342,12 @@ def test_the_kind_of_risk_is_named(message, kind):
     ("waa ka fiican yahay haddii aanan joogin", True),
     ("cidna i ma seegi doonto", True),
     ("ma fiican tahay haddii aanan joogin guriga marka ay yimaadaan?", False),
-])
-def test_the_phrases_alone_read_locking_in_past_attempts_and_methods_a_probe_found_missing(message, high):
-    assert risk.by_patterns(message).is_high is high
-
-
-# Three families a probe written on 7 December 2026 found read as no risk or only a concern,
-# in several languages: a plea for help and nothing else ("help me", "ratunku", "救命"),
-# asking how to make sure a way of dying works ("what height is fatal"), and voices telling
-# someone to jump or hurt someone (command hallucinations). The phrases alone now catch
-# them in every portal language; the language's menu word for help alone, help with a form,
-# idioms and a voice message do not.
-@pytest.mark.parametrize(("message", "high"), [
+    # Three families a probe written on 7 December 2026 found read as no risk or only a concern,
+    # in several languages: a plea for help and nothing else ("help me", "ratunku", "救命"),
+    # asking how to make sure a way of dying works ("what height is fatal"), and voices telling
+    # someone to jump or hurt someone (command hallucinations). The phrases alone now catch
+    # them in every portal language; the language's menu word for help alone, help with a form,
+    # idioms and a voice message do not.
     ("help me please", True),
     ("please someone help", True),
     ("HELP!!", True),
@@ -422,7 +416,7 @@ def test_the_phrases_alone_read_locking_in_past_attempts_and_methods_a_probe_fou
     ("my son doesnt hit me but he makes me give him my money", True),
     ("toddobaadkan ma imaan karo", False),
 ])
-def test_the_phrases_alone_read_pleas_for_help_making_sure_of_a_method_and_commanding_voices(message, high):
+def test_the_phrases_alone_read_what_probes_found_missing(message, high):
     assert risk.by_patterns(message).is_high is high
 
 
