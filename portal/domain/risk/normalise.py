@@ -1,7 +1,7 @@
 """Text as the risk detector reads it: the same message typed many ways reads the same.
 
 People in distress type fast, on phones, often in a second language or a keyboard that is
-not theirs. Two forms of the text are made:
+not theirs. Three forms of the text are made:
 
 - `normalise`: NFKC, case folded, invisible format characters (zero-width, bidi marks)
   removed, diacritics removed (Polish, Slovak and Romanian are often typed without them;
