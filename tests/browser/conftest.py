@@ -4,9 +4,10 @@
   database, served by werkzeug in a thread.
 - Pages are phones by default (375×812); `narrow_page` is 320 px wide; `no_js_page` has
   JavaScript off.
-- axe-core runs on every page visited: `visit()` navigates and checks, and every test
-  must end having checked each URL it reached (an autouse fixture asserts it), so a
-  journey that clicks through to a new page cannot skip the check.
+- axe-core runs on every page visited, and HTML_CodeSniffer beside it (a second engine:
+  people test with others): `visit()` navigates and checks, and every test must end having
+  checked each URL it reached (an autouse fixture asserts it), so a journey that clicks
+  through to a new page cannot skip the check.
 """
 from __future__ import annotations
 
@@ -26,6 +27,11 @@ CHROMIUM_ARGS = [
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 PHONE = {"width": 375, "height": 812}
 _axe = Axe()
+# HTML_CodeSniffer's WCAG 2 AA errors (its notices and warnings ask for a person's judgement).
+HTMLCS = Path(__file__).resolve().parents[2] / "node_modules" / "html_codesniffer" / "build" / "HTMLCS.js"
+HTMLCS_ERRORS = """() => new Promise(done => HTMLCS.process('WCAG2AA', document, () => done(
+    HTMLCS.getMessages().filter(m => m.type === HTMLCS.ERROR)
+        .map(m => m.code + ' at ' + (m.element.outerHTML || '').slice(0, 120)))))"""
 
 
 def pytest_collection_modifyitems(config, items):
@@ -60,37 +66,45 @@ def browser_context_args(browser_context_args):
 
 
 class AxeChecks:
-    """Records which URLs axe has checked, and which the page reached. A page without
-    JavaScript cannot run axe itself: its HTML is checked in a JavaScript page on the same
-    origin instead (same markup, same stylesheets)."""
+    """Records which URLs axe and HTML_CodeSniffer have checked, and which the page reached.
+    A page without JavaScript cannot run axe itself: its HTML is checked in a JavaScript page
+    on the same origin instead (same markup, same stylesheets). HTML_CodeSniffer is a script
+    injected into the page, which the portal's Content-Security-Policy rightly refuses: it
+    reads the page's HTML in a page on the same origin that lets it run."""
 
     def __init__(self, browser, base_url: str):
         self.checked: set[str] = set()
         self.reached: set[str] = set()
-        self._browser, self._base_url, self._helper = browser, base_url, None
+        self._browser, self._base_url, self._helpers = browser, base_url, {}
 
-    def _page_for(self, page):
-        if not getattr(page, "no_js", False):
-            return page
-        if self._helper is None:
-            self._helper = self._browser.new_context(viewport=PHONE).new_page()
+    def _copy(self, page, *, bypass_csp: bool):
+        helper = self._helpers.get(bypass_csp)
+        if helper is None:
+            helper = self._helpers[bypass_csp] = self._browser.new_context(
+                viewport=page.viewport_size or PHONE, bypass_csp=bypass_csp).new_page()
         html = page.content()
-        self._helper.goto(f"{self._base_url}/healthz")
-        self._helper.set_content(html, wait_until="load")
-        return self._helper
+        helper.set_viewport_size(page.viewport_size or PHONE)
+        helper.goto(f"{self._base_url}/healthz")
+        helper.set_content(html, wait_until="load")
+        return helper
 
     def close(self):
-        if self._helper is not None:
-            self._helper.context.close()
+        for helper in self._helpers.values():
+            helper.context.close()
 
     def check(self, page) -> None:
         page.wait_for_load_state("load")
-        results = _axe.run(self._page_for(page), options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        axe_page = self._copy(page, bypass_csp=False) if getattr(page, "no_js", False) else page
+        results = _axe.run(axe_page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         violations = results.response["violations"]
         details = [
             f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in violations
         ]
         assert not details, f"axe on {page.url}:\n" + "\n".join(details)
+        second = self._copy(page, bypass_csp=True)
+        second.add_script_tag(path=HTMLCS)
+        errors = second.evaluate(HTMLCS_ERRORS)
+        assert not errors, f"HTML_CodeSniffer on {page.url}:\n" + "\n".join(errors)
         self.checked.add(page.url.split("#")[0])
 
 
