@@ -8,10 +8,12 @@ arrangement. Each step draws from the city's random stream in a fixed order.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+import random
+from typing import Protocol
 
 from ..domain.plans import goals_snapshot
 from ..models import (
+    Account,
     Arrangement,
     ArrangementRequest,
     CarerScope,
@@ -35,9 +37,6 @@ from .history import NEW_KINDS, Event, History
 from .people import ascii_name
 from .places import AREA_TEAM
 from .words import DECLINE_REASONS, GOALS, RATING_NOTES, REVIEW_NOTES, SUMMARY_FOR_OUTCOME, WHAT_MATTERS
-
-if TYPE_CHECKING:
-    from .city import City
 
 days = dt.timedelta
 DEMO_GOALS = [GOALS[0], GOALS[1], GOALS[9]]
@@ -69,8 +68,27 @@ STAYING_WELL_PLANS = [
 ]
 
 
+class StoryCity(Protocol):
+    """What a plan story takes from the city it is told in (portal.demo.city.City, which
+    tells the stories: the story does not import the city back)."""
+    rng: random.Random
+    today: dt.date
+    demo_client: dict
+    demo_staff: Account
+    staff: dict[str, list[Account]]
+    providers: list[Provider]
+
+    def count(self, name: str, n: int = 1) -> None: ...
+
+    def day(self, back_from: int, back_to: int) -> dt.date: ...
+
+    def provider_for(self, person: dict, level: int, *, new: bool) -> Provider: ...
+
+    def reference(self) -> str: ...
+
+
 class PlanStory:
-    def __init__(self, city: City, person: dict, request_status: RequestStatus | None):
+    def __init__(self, city: StoryCity, person: dict, request_status: RequestStatus | None):
         self.city = city
         self.rng = city.rng
         self.today = city.today
