@@ -19,7 +19,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, Signer
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import (
@@ -35,6 +34,7 @@ from ..models import (
     SignInThrottle,
     Team,
 )
+from ..models.base import insert_or_update
 
 # OWASP minimum for argon2id: m=19 MiB, t=2, p=1.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -353,8 +353,7 @@ def record_attempt(session: Session, key: str, throttle: Throttle, now: dt.datet
     """Count one more attempt against `key` (atomically, on both databases), and block the
     next ones for a while once past the free attempts. True when this one was past them."""
     session.execute(delete(SignInThrottle).where(SignInThrottle.last_failure_at < now - throttle.forget_after))
-    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(SignInThrottle)
-    statement = insert.values(key=key, failures=1, last_failure_at=now)
+    statement = insert_or_update(session, SignInThrottle).values(key=key, failures=1, last_failure_at=now)
     session.execute(statement.on_conflict_do_update(
         index_elements=["key"],
         set_={"failures": SignInThrottle.failures + 1, "last_failure_at": now},

@@ -11,11 +11,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..models import EqualityMonitoring, FeedbackResponse, FeedbackTally
+from ..models.base import insert_or_update
 from . import survey
 
 NOT_ANSWERED = "not_answered"
@@ -50,10 +50,6 @@ def keys_for(*, fft: str, level: int | None, provider_id: int | None, respondent
     return keys
 
 
-def _upsert(bind_dialect: str):
-    return postgresql.insert if bind_dialect == "postgresql" else sqlite.insert
-
-
 def count_response(session: Session, response: FeedbackResponse, equality: Mapping[str, str | None] | None) -> None:
     """Add one response to the tallies (called where the response is recorded)."""
     month = month_of(response.submitted_at)
@@ -61,7 +57,7 @@ def count_response(session: Session, response: FeedbackResponse, equality: Mappi
             for d, c, a in keys_for(fft=response.fft, level=response.level, provider_id=response.provider_id,
                                     respondent=response.respondent_type.value, language=response.language,
                                     outcome_answers=response.outcome_answers, equality=equality)]
-    statement = _upsert(session.get_bind().dialect.name)(FeedbackTally).values(rows)
+    statement = insert_or_update(session, FeedbackTally).values(rows)
     session.execute(statement.on_conflict_do_update(
         index_elements=["month", "dimension", "category", "answer"],
         set_={"count": FeedbackTally.count + statement.excluded.count},

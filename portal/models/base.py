@@ -4,7 +4,8 @@ import datetime as dt
 import enum
 
 from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Stable constraint names so Alembic migrations read the same on SQLite and PostgreSQL.
 NAMING = {
@@ -57,3 +58,10 @@ def str_enum(enum_cls: type[enum.Enum], name: str) -> Enum:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {dt.datetime: UTCDateTime(), dict: JSON(), list: JSON()}
+
+
+def insert_or_update(session: Session, model: type[Base]):
+    """An INSERT … ON CONFLICT DO UPDATE for `model` on the session's database: both
+    databases spell it alike, but each dialect has its own insert()."""
+    dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return dialect_insert(model)
