@@ -468,6 +468,13 @@ def test_the_kind_of_risk_is_named(message, kind):
     ('we had unconscious bias training', False),
     ('the fit of these jeans is wrong', False),
     ('breathing exercises help me', False),
+    ('i had to stop breathing exercises, they made me dizzy', False),
+    ('my social worker is not responding to me', False),
+    ('the website is not responding at all', False),
+    ('stránka vôbec nereaguje', False),
+    ('strona nie reaguje w ogóle', False),
+    ('aplicația nu reacționează deloc', False),
+    ('ما عم يرد علي من اسبوع', False),
     ('ابوي وقع وما عم يتنفس منيح، شو اعمل', True),
     ('امي فاقدة الوعي', True),
     ('ما عم يصحى ابدا', True),
@@ -502,7 +509,8 @@ def test_the_kind_of_risk_is_named(message, kind):
     ('میری بیٹی نے سہیلیوں کو الوداعی میسج بھیجے ہیں اور اب فون بند ہے', True),
     ('córka wysłała koleżankom wiadomości pożegnalne i teraz ma wyłączony telefon', True),
     ('i sent goodbye texts to my old workmates when i moved, my phone is off at night', False),
-    # a plan with a night and a place; 'don't try and stop me', 'don't look for me'
+    # a plan with a night and a place; 'don't try and stop me' (not 'don't look for me' alone:
+    # said to a service that is not wanted)
     ('going to the multi storey car park tonight after my shift. top floor. dont try and stop me', True),
     ('الليلة بعد ما ينام الكل رح أطلع على سطح العمارة وخلص', True),
     ('今晚等孩子睡了我就去江边，不用找我', True),
@@ -511,6 +519,8 @@ def test_the_kind_of_risk_is_named(message, kind):
     ('caawa marka ay dhammaan seexdaan ayaan tagayaa buundada', True),
     ("don't look for me at the centre today, i'm off sick", False),
     ('不用找我帮忙了，我自己能办', False),
+    ('please dont contact me or look for me any more, i dont want the service', False),
+    ('nu mă mai căutați, nu mai am nevoie de serviciu', False),
     # at the edge again, waiting for a train or with legs over
     ('i keep standing at the edge of the platform waiting for the fast train', True),
     ('كل يوم بوقف على طرف الرصيف وبستنى القطر', True),
