@@ -30,7 +30,11 @@ REPLIES = {
     # next; then the numbers, for the distress that comes with it.
     "from_others": ("crisis-first-words", "crisis-someone-hurting-you", "crisis-nhs-111", "crisis-talk",
                     "crisis-go-on"),
-    "from_others_and_self": ("crisis-first-words", "crisis-someone-hurting-you", *NUMBERS, "crisis-go-on"),
+    # Both: a life may be at risk now, so 999 for that comes first, then the safeguarding
+    # route (a relative's emergency, "dad isn't breathing", that the classifier also hears as
+    # someone being hurt reads this way too).
+    "from_others_and_self": ("crisis-first-words", "crisis-life-at-risk", "crisis-someone-hurting-you",
+                             "crisis-nhs-111", "crisis-talk", "crisis-go-on"),
     # Distress or an idiom: the question is answered, with one discreet line.
     "concern": ("crisis-discreet",),
 }

@@ -1,6 +1,7 @@
 """The chat page without JavaScript, with the assistant down or slow (the real assistant is
 exercised in tests/chatbot)."""
 import http.server
+import re
 import threading
 import time
 
@@ -76,6 +77,22 @@ def test_abuse_by_others_gets_the_safeguarding_route_with_the_configured_number(
     html = data["help_html"]
     assert "If someone is hurting you" in html and "0114 000 0000" in html and "What happens next" in html
     assert html.index("999") < html.index("0114 000 0000")
+
+
+def _help_headings(html: str) -> list[str]:
+    return re.findall(r'<h\d class="govuk-heading-s">([^<]+)</h\d>', html)
+
+
+@pytest.mark.parametrize("message", [
+    "my dad fell and he's not breathing properly what do i do",  # a relative's emergency
+    "my husband beats me and i want to kill myself",  # being hurt, and a risk to self
+])
+def test_a_life_at_risk_is_the_first_help_after_the_first_words(client, message):
+    """999 for a life at risk comes before the safeguarding route when both are shown: a
+    relative's emergency that the classifier also hears as someone being hurt must not read
+    "Nobody has the right to hurt you" first."""
+    headings = _help_headings(_widget_post(client, {"message": message}).get_json()["help_html"])
+    assert headings[:2] == ["You are not alone", "If a life is at risk"], headings
 
 
 def test_without_a_safeguarding_number_configured_the_route_still_reads_whole(client, app):
