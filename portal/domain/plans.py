@@ -162,16 +162,17 @@ def latest_rating(goal: Goal) -> GoalRating | None:
     return goal.ratings[-1] if goal.ratings else None
 
 
+# Whoever wrote a version or a message, as a page shows them: by name. A worker's sign-in
+# secrets and address are not read to print their name (and each column read costs a little
+# on every request of the busiest page).
+_NAME_ONLY = (Account.id, Account.display_name)
+
 # Versions and the provider come in the plan's own query (joined: a plan has few versions),
 # goals, their ratings and reviews one query each (joining two collections would multiply
 # their rows). Every query is built once per process with its values as parameters:
 # building an ORM query and its cache key anew cost more than running it (the plan page's
 # 0.71 ms of loading was 0.48 ms of building), and SQLAlchemy's selectinload builds its own
 # anew for each load (1.6 of the support page's 1.8 ms); a built one keeps its key.
-# Whoever wrote a version or a message, as a page shows them: by name. A worker's sign-in
-# secrets and address are not read to print their name (and each column read costs a little
-# on every request of the busiest page).
-_NAME_ONLY = (Account.id, Account.display_name)
 _JOINED_PARTS = {
     "versions": lambda: joinedload(SupportPlan.versions),
     "authors": lambda: joinedload(SupportPlan.versions).joinedload(SupportPlanVersion.written_by),
