@@ -62,12 +62,44 @@ def make_engine(url: str, **kwargs) -> Engine:
         _create_private(engine.url.database)
         _configure_sqlite(engine)
     else:
-        # No server-side prepared statements: psycopg clears them at every ROLLBACK with one
-        # more round trip (DEALLOCATE ALL), and most requests end with one before a statement
-        # has run the five times that prepares it.
-        engine = create_engine(url, connect_args={"prepare_threshold": None}, **kwargs)
+        engine = create_engine(url, **kwargs)
         _ping_when_idle(engine)
+        _end_reads_with_commit(engine)
     return engine
+
+
+def _end_reads_with_commit(engine: Engine) -> None:
+    """A transaction that only read ends with COMMIT, not ROLLBACK (the same for the
+    database: there is nothing to undo). psycopg prepares a statement on the server once a
+    connection has run it five times, so later runs skip parsing and planning (most of the
+    database's work on a record page), but it drops every prepared statement at a ROLLBACK,
+    which ends every page that only reads. A transaction that sent anything but a SELECT,
+    or failed, still ends with ROLLBACK (a SELECT here writes nothing that a ROLLBACK would
+    undo: its row locks end either way, and sequences are never rolled back)."""
+    @event.listens_for(engine, "begin")
+    def _reads_only(connection):
+        connection.info["wrote"] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_write(connection, _cursor, statement, *_):
+        if statement.lstrip()[:6].upper() != "SELECT":
+            connection.info["wrote"] = True
+
+    rollback = engine.dialect.do_rollback
+    in_transaction = engine.dialect.loaded_dbapi.pq.TransactionStatus.INTRANS
+
+    def _commit_if_read(proxied_connection) -> None:
+        """`proxied_connection` is the pool's, whose `info` is the one `connection.info` shares."""
+        try:
+            only_read = proxied_connection.info.get("wrote") is False
+        except NotImplementedError:  # not the pool's (the dialect's first look at the database)
+            only_read = False
+        if only_read and proxied_connection.dbapi_connection.info.transaction_status == in_transaction:
+            proxied_connection.commit()
+        else:
+            rollback(proxied_connection)
+
+    engine.dialect.do_rollback = _commit_if_read
 
 
 # A pooled connection that answered this recently is taken as alive without a ping.

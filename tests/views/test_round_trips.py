@@ -115,3 +115,40 @@ def test_a_connection_lost_within_the_second_fails_one_request_with_the_503_page
     failed = client.get(plan_page)
     assert failed.status_code == 503 and "Traceback" not in failed.get_data(as_text=True)
     assert client.get(plan_page).status_code == 200  # the pool has reconnected
+
+
+def _prepared_on_the_pooled_connection(app, pattern: str) -> int:
+    """How many statements like `pattern` the app's pooled connection has prepared (asked
+    on that connection: one request at a time, the pool hands back the one it has)."""
+    with app.app_context():
+        prepared = db.session.scalar(text("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE :p"),
+                                     {"p": pattern})
+        db.session.rollback()
+    return prepared
+
+
+@postgresql_only
+def test_pages_that_only_read_keep_the_connections_prepared_statements(app, client, plan_page):
+    """psycopg prepares a statement on its fifth run on a connection and drops them all at a
+    ROLLBACK, so the plan page, which ends with a transaction that only read, must end it
+    with COMMIT for its statements to stay prepared."""
+    for _ in range(6):
+        assert client.get(plan_page).status_code == 200
+    assert _prepared_on_the_pooled_connection(app, "%FROM plan_comment%") == 1
+
+
+@postgresql_only
+def test_a_transaction_that_wrote_and_was_not_committed_is_rolled_back(app):
+    with app.app_context():
+        account_id, name = db.session.execute(select(Account.id, Account.display_name).limit(1)).one()
+        db.session.rollback()
+        engine = db.engine_of(app)
+        with engine.connect() as connection:
+            connection.execute(text("UPDATE account SET display_name = 'Not kept' WHERE id = :id"), {"id": account_id})
+            assert connection.scalar(select(Account.display_name).where(Account.id == account_id)) == "Not kept"
+        with engine.connect() as connection:  # closed without commit: the update is undone
+            assert connection.scalar(select(Account.display_name).where(Account.id == account_id)) == name
+            with pytest.raises(Exception, match="division by zero"):
+                connection.execute(text("SELECT 1 / 0"))  # a failed transaction ends with ROLLBACK too
+        with engine.connect() as connection:
+            assert connection.scalar(text("SELECT 1")) == 1
