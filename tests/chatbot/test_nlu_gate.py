@@ -38,16 +38,17 @@ def _rows(rasa_model) -> dict[str, tuple]:
 
 
 # Per language: (weighted F1, lowest intent recall), as measured with the training data of
-# 6 December 2026 (round 5: ~550 more ways of asking per language), rounded down. Training is
-# deterministic (liblinear, a fixed seed), so the same data gives the same figures; a change of
-# data that lowers one must say why here. Round 5 moved the held-out split both ways (46
-# questions newly right, 46 newly wrong; F1 en 0.948->0.934, ro 0.929->0.910, sk 0.943->0.937,
-# zh 0.947->0.961, so 0.935->0.945, ur 0.922->0.931) and was kept because the model without it
-# got 63-82 % of those new, harder questions right, and training on half of them lifts the
-# other half by 3-9 points in every language (README, "Assistant").
+# 7 December 2026 (round 6: ~100-170 more ways of asking per language for the topics the model
+# confused, written without sight of the held-out split; 31 that came within 0.85 of a held-out
+# question dropped), rounded down. Training is deterministic (liblinear, a fixed seed), so the
+# same data gives the same figures; a change of data that lowers one must say why here.
+# Round 6 raised F1 in six languages and lowered none (en 0.934->0.945, zh 0.963->0.971,
+# ur 0.931->0.950, sk 0.941->0.952, pl 0.939->0.948, ro 0.910->0.934; ar 0.948, so 0.945 the
+# same): 148 held-out misses -> 121. Round 5 moved the split both ways and was kept because
+# training on half of its harder questions lifts the other half by 3-9 points (README, "Assistant").
 FLOORS = {
-    "en": (0.93, 0.57), "ar": (0.94, 0.70), "zh": (0.96, 0.80), "ur": (0.93, 0.60),
-    "sk": (0.93, 0.70), "pl": (0.93, 0.70), "ro": (0.91, 0.50), "so": (0.94, 0.78),
+    "en": (0.94, 0.57), "ar": (0.94, 0.70), "zh": (0.97, 0.80), "ur": (0.95, 0.70),
+    "sk": (0.95, 0.70), "pl": (0.94, 0.70), "ro": (0.93, 0.60), "so": (0.94, 0.78),
 }
 
 
@@ -60,7 +61,7 @@ def test_crisis_recall_is_whole_and_nothing_falls_below_the_floor_in_any_languag
 
 
 @pytest.mark.xfail(strict=True, reason="issue 18: on held-out questions independent of training, weighted F1 "
-                   "0.91-0.96 and lowest topic recall 0.50-0.80 per language (target 0.95 and 0.9)")
+                   "0.93-0.97 and lowest topic recall 0.57-0.80 per language (target 0.95 and 0.9)")
 def test_the_whole_gate_passes(rasa_model):
     result = _gate()
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
