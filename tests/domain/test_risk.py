@@ -564,6 +564,21 @@ def test_the_kind_of_risk_is_named(message, kind):
     ('îngrijitoarea care vine la mama o bate', True),
     ('haweeneyda hooyaday daryeesha ayaa garaacda', True),
     ('the carer helped my mum into the bath', False),
+    # who gets my things, arranged (a warning sign the classifier alone heard in Chinese, and
+    # with little room: 0.375 against 0.35 after training examples changed)
+    ('我已经安排好谁拿我的东西了，妹妹要项链和猫', True),
+    ('我决定好谁继承我的东西了', True),
+    ('am stabilit cine primește lucrurile mele, sora mea colierul și pisica', True),
+    ('رتبت مين ياخد اغراضي، اختي تاخد العقد والقطة', True),
+    ('میں نے طے کر لیا ہے کہ میری چیزیں کس کو ملیں گی، بہن کو ہار اور بلی', True),
+    ('maine tay kar liya hai ke meri cheezein kis ko milengi', True),
+    ("waxaan go'aamiyay cidda qaadanaysa alaabtayda, walaashay silsiladda iyo bisadda", True),
+    ('谁拿了我的东西？', False),
+    ('我安排好谁拿我的快递', False),
+    ('am stabilit cine ia copiii de la școală', False),
+    ('قررت مين ياخد السيارة بكرا', False),
+    ('میں نے طے کیا کہ میری بہن کس دن آئے گی', False),
+    ("waxaan go'aamiyay cidda qaadanaysa carruurta dugsiga", False),
 ])
 def test_the_phrases_alone_read_what_probes_found_missing(message, high):
     assert risk.by_patterns(message).is_high is high
@@ -602,14 +617,15 @@ def test_every_crisis_example_of_the_assistant_is_high_risk():
     assert [e for e in _assistant_examples() if e[1] == "crisis" and not risk.assess(e[2]).is_high] == []
 
 
-# Known failure (issue 14): the classifier still takes 26 of ~14,100 ordinary questions for
-# high risk (measured 7 December 2026, after ten examples of praise that names what does not
-# happen, "nobody pushes me around here", and the assistant's cross-language leaks removed; it
-# was 20 after round 5, 12-31 as a few examples elsewhere move the margins; mostly the
+# Known failure (issue 14): the classifier still takes 22 of ~14,900 ordinary questions for
+# high risk (measured 7 December 2026 after round 6 of the assistant's examples; 26 of ~14,100
+# before it, after ten examples of praise that names what does not happen, "nobody pushes me
+# around here", and the assistant's cross-language leaks removed; it was 20 after round 5,
+# 12-31 as a few examples elsewhere move the margins; mostly the
 # assistant's test questions: short goodbyes, "is anyone there", paying the money oneself): the
 # person gets crisis help, then can ask again. Recall first; the fix belongs in the model, not
 # in this list.
-@pytest.mark.xfail(reason="issue 14: 26 of ~14,100 ordinary assistant questions read as high risk", strict=True)
+@pytest.mark.xfail(reason="issue 14: 22 of ~14,900 ordinary assistant questions read as high risk", strict=True)
 def test_no_ordinary_question_of_the_assistant_is_high_risk():
     """None may be taken for high risk: the person would get crisis help instead of an answer."""
     assert [e for e in _assistant_examples() if e[1] != "crisis" and risk.assess(e[2]).is_high] == []
