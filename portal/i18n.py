@@ -92,6 +92,13 @@ def _formatted_date(value, width: str, _locale: str, _timezone: str) -> str:
     return format_date(_as_date(value), width)
 
 
+@lru_cache(maxsize=4096)
+def _formatted_moment(value: dt.datetime, _locale: str, _timezone: str) -> str:
+    """A moment (a message's) as its date and time of day, cached as dates are: a
+    conversation shows every message's time on every visit."""
+    return f"{format_date(value, 'long')}, {format_time(value, 'short')}"
+
+
 # Parsed once (Babel parses a pattern given as text on every call): pounds and pence, the
 # digits grouped by the reader's locale.
 POUNDS = parse_pattern("#,##0.00")
@@ -144,7 +151,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["number"] = lambda value: ltr(format_decimal(value))
     # A moment (a message's), in the council's time zone.
     app.jinja_env.filters["date_and_time"] = lambda value: ltr(
-        f"{format_date(value, 'long')}, {format_time(value, 'short')}") if value else ""
+        _formatted_moment(value, *_locale_and_zone())) if value else ""
     # Money is kept in whole pence; shown in pounds with the £ sign in every language (some
     # locales would write "GBP"), the digits grouped as the reader's locale groups them.
     app.jinja_env.filters["pounds"] = lambda pence: ltr("£" + format_decimal(pence / 100, format=POUNDS))

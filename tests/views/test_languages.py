@@ -132,6 +132,30 @@ def test_dates_follow_the_readers_locale(app, client, sign_in, demo_accounts):
     assert '<span class="app-ltr" dir="ltr">' in arabic
 
 
+def test_a_moment_is_written_in_the_readers_locale_and_the_councils_time_zone(app):
+    """The date-and-time filter (message times) is cached by locale and time zone: the same
+    moment reads as Flask-Babel writes it in each language, in London time, also when the
+    language switches within one request."""
+    import datetime as dt
+
+    from flask import render_template_string
+    from flask_babel import format_date, format_time
+
+    summer, winter = dt.datetime(2026, 7, 1, 13, 5, tzinfo=dt.UTC), dt.datetime(2026, 1, 5, 13, 5, tzinfo=dt.UTC)
+    with app.test_request_context("/en/status"):
+        seen = {}
+        for code in ("en", "pl", "en", "ar"):
+            with force_locale(code):
+                for moment in (summer, winter):
+                    html = render_template_string("{{ moment|date_and_time }}", moment=moment)
+                    assert html == f'<span class="app-ltr" dir="ltr">{format_date(moment, "long")}, ' \
+                                   f'{format_time(moment, "short")}</span>', code
+                    seen.setdefault(code, []).append(html)
+        assert "14:05" in seen["en"][0] or "2:05" in seen["en"][0], "London summer time"
+        assert "13:05" in seen["en"][1] or "1:05" in seen["en"][1], "London winter time"
+        assert seen["pl"] != seen["en"] and "lipca" in seen["pl"][0]
+
+
 def test_a_first_visit_follows_accept_language(client):
     response = client.get("/", headers={"Accept-Language": "so;q=0.9, en;q=0.5"})
     assert response.headers["Location"].endswith("/so/")
