@@ -593,6 +593,149 @@ def test_idioms_are_at_most_a_concern(message):
     assert risk.assess(message).level <= Level.concern
 
 
+# A hard time, a hard week, things being tough: distress, in every language, however it is
+# typed (no diacritics, misspelt, Roman Urdu, Arabizi, traditional characters). The phrases
+# alone read it: the classifier read some of these as nothing at all.
+A_HARD_TIME = {
+    "en": [
+        "this week has been really hard",
+        "it's really hard at the moment",
+        "im goin through a rough patch",
+        "things r tough rn",
+        "had such a tough week with mum",
+        "it’s been realy hard since mum died",
+        "I'm finding things really hard",
+    ],
+    "sk": [
+        "tento tyzden je to fakt narocne",
+        "je to teraz naozaj ťažké",
+        "mam za sebou tazky tyzden",
+        "Prechádzam ťažkým obdobím",
+        "je to fakt tazke v poslednej dobe",
+        "zivot je teraz tak tazky",
+    ],
+    "pl": [
+        "to jest naprawdę ciężki tydzień",
+        "ostatnio jest naprawde ciezko",
+        "przechodze trudny czas",
+        "ciężko mi ostatnio",
+        "ten tydzien byl okropny",
+        "wszystko jest teraz takie trudne",
+    ],
+    "ro": [
+        "trec printr-o perioadă grea",
+        "e foarte greu in ultimul timp",
+        "viata e grea",
+        "o duc foarte greu",
+        "am avut o saptamana groaznica",
+    ],
+    "ar": [
+        "أمر بوقت صعب",
+        "مرّيت بأسبوع صعب",
+        "هالاسبوع كان صعب كتير",
+        "صعب علي كثير هالفترة",
+        "wallah el wad3 sa3b ktir",
+    ],
+    "ur": [
+        "میں مشکل وقت سے گزر رہا ہوں",
+        "یہ ہفتہ بہت مشکل تھا",
+        "حالات بہت خراب ہیں",
+        "mushkil waqt se guzar raha hoon",
+        "aaj kal bahut mushkil chal raha hai",
+        "zindgi bohot sakht hai",
+    ],
+    "zh": [
+        "最近真的很难熬",
+        "这段时间真的很难",
+        "這個星期過得很辛苦",
+        "我正在经历一段艰难的时期",
+        "呢排好難頂",
+    ],
+    "so": [
+        "waxaan marayaa xilli adag",
+        "todobaadkan wuxuu ahaa mid adag",
+        "maalmahan aad bay ii adag tahay",
+        "wax walba way igu adkaadeen",
+    ],
+}
+
+# Asking whether a task is hard (to get, to change, to find) is an ordinary question. (Some
+# other ordinary ones, "the hardest part is the paperwork?", "I'm having a hard time finding
+# the form", "pracuję ciężko", "网站上很难找到表格", the classifier alone reads as a concern.)
+A_HARD_TASK = {
+    "en": [
+        "is it hard to get direct payments?",
+        "how difficult is it to change my plan",
+        "it's hard to find the form on the website",
+        "is level 1 hard to get",
+        "can I get a hard copy of my plan",
+        "I work hard",
+        "this week is difficult for a visit, can we do next week?",
+    ],
+    "sk": [
+        "je ťažké dostať priame platby?",
+        "je tazke zmenit plan?",
+        "je to ťažké vyplniť?",
+        "dnes je hrozné počasie, môžem prísť zajtra?",
+    ],
+    "pl": [
+        "czy trudno dostać płatności bezpośrednie",
+        "czy ciężko jest zmienić plan?",
+        "czy poziom 1 jest trudny do uzyskania?",
+        "trudno mi powiedzieć, kiedy przyjdę",
+    ],
+    "ro": [
+        "e greu să obțin plăți directe?",
+        "cât de dificil e să schimb planul",
+        "e greu de găsit formularul pe site",
+        "e o zi proastă pentru vizită?",
+    ],
+    "ar": [
+        "هل من الصعب الحصول على المدفوعات المباشرة؟",
+        "كم هو صعب تغيير خطتي",
+        "صعب ألاقي الاستمارة على الموقع",
+    ],
+    "ur": [
+        "کیا ڈائریکٹ پیمنٹ لینا مشکل ہے؟",
+        "فارم ڈھونڈنا مشکل ہے",
+        "plan badalna kitna mushkil hai?",
+        "abhi internet kharab hai, baad mein call karun?",
+    ],
+    "zh": [
+        "直接付款难申请吗？",
+        "改计划难不难？",
+        "网站上的表格难找吗？",
+        "辛苦了，谢谢你",
+    ],
+    "so": [
+        "ma adag tahay in la helo lacag-bixinta tooska ah?",
+        "sidee bay u adag tahay in aan beddelo qorshahayga",
+        "way adag tahay in la helo foomka website-ka",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_hard_time_examples_cover_every_language(language):
+    assert len(A_HARD_TIME[language]) >= 4 and len(A_HARD_TASK[language]) >= 2
+
+
+@pytest.mark.parametrize(
+    "message", [pytest.param(m, id=f"{lang}-{i}") for lang, ms in A_HARD_TIME.items() for i, m in enumerate(ms)]
+)
+def test_a_hard_time_is_at_least_a_concern(message):
+    assert risk.by_patterns(message).level >= Level.concern
+    assert risk.assess(message).level >= Level.concern
+
+
+@pytest.mark.parametrize(
+    "message", [pytest.param(m, id=f"{lang}-{i}") for lang, ms in A_HARD_TASK.items() for i, m in enumerate(ms)]
+)
+def test_asking_whether_a_task_is_hard_is_no_risk(message):
+    assert risk.by_patterns(message) == risk.NO_RISK
+    assert risk.assess(message).level == Level.none
+
+
 def test_empty_and_blank_messages_show_no_risk():
     assert risk.assess("") == risk.NO_RISK and risk.assess("  \n ") == risk.NO_RISK
 
