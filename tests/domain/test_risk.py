@@ -265,21 +265,23 @@ def test_every_pattern_compiles_and_names_a_known_kind():
     assert {p.kind for p in patterns.all_patterns()} <= set(patterns.KINDS)
 
 
+def _each(examples: dict[str, list[str]]) -> list:
+    """One test case per message of a table by language, named by language and position."""
+    return [pytest.param(m, id=f"{lang}-{i}") for lang, ms in examples.items() for i, m in enumerate(ms)]
+
+
 @pytest.mark.parametrize("language", list(LANGUAGES))
 def test_examples_cover_every_language(language):
     assert len(RISK[language]) >= 5 and len(ORDINARY[language]) >= 5
+    assert len(A_HARD_TIME[language]) >= 4 and len(A_HARD_TASK[language]) >= 2
 
 
-@pytest.mark.parametrize(
-    "message", [pytest.param(m, id=f"{lang}-{i}") for lang, ms in RISK.items() for i, m in enumerate(ms)]
-)
+@pytest.mark.parametrize("message", _each(RISK))
 def test_messages_that_show_risk_are_high_risk(message):
     assert risk.assess(message).is_high
 
 
-@pytest.mark.parametrize(
-    "message", [pytest.param(m, id=f"{lang}-{i}") for lang, ms in ORDINARY.items() for i, m in enumerate(ms)]
-)
+@pytest.mark.parametrize("message", _each(ORDINARY))
 def test_ordinary_questions_are_not_high_risk(message):
     assert not risk.assess(message).is_high
 
@@ -715,22 +717,13 @@ A_HARD_TASK = {
 }
 
 
-@pytest.mark.parametrize("language", list(LANGUAGES))
-def test_hard_time_examples_cover_every_language(language):
-    assert len(A_HARD_TIME[language]) >= 4 and len(A_HARD_TASK[language]) >= 2
-
-
-@pytest.mark.parametrize(
-    "message", [pytest.param(m, id=f"{lang}-{i}") for lang, ms in A_HARD_TIME.items() for i, m in enumerate(ms)]
-)
+@pytest.mark.parametrize("message", _each(A_HARD_TIME))
 def test_a_hard_time_is_at_least_a_concern(message):
     assert risk.by_patterns(message).level >= Level.concern
     assert risk.assess(message).level >= Level.concern
 
 
-@pytest.mark.parametrize(
-    "message", [pytest.param(m, id=f"{lang}-{i}") for lang, ms in A_HARD_TASK.items() for i, m in enumerate(ms)]
-)
+@pytest.mark.parametrize("message", _each(A_HARD_TASK))
 def test_asking_whether_a_task_is_hard_is_no_risk(message):
     assert risk.by_patterns(message) == risk.NO_RISK
     assert risk.assess(message).level == Level.none
