@@ -44,14 +44,17 @@ def _rows(rasa_model) -> dict[str, tuple]:
 # written without sight of the held-out split; 7 within 0.85 of a held-out question dropped),
 # rounded down. Training is deterministic (liblinear, a fixed seed), so the same data gives the
 # same figures; a change of data that lowers one must say why here.
-# Round 9 against round 8: ar 0.954->0.962, ur 0.953->0.958, pl 0.950->0.954, ro 0.939->0.943,
+# Word pairs as features (config.yml, chosen by cross-validation on training) on the same data:
+# en 0.968->0.974, ar 0.962->0.967, ur 0.958->0.964, ro 0.943->0.952, sk 0.956->0.958,
+# pl 0.954->0.953, so 0.959->0.957, zh 0.982 the same; 102 misses -> 92.
+# Round 9 against round 8 (words alone): ar 0.954->0.962, ur 0.953->0.958, pl 0.950->0.954, ro 0.939->0.943,
 # zh 0.978->0.982, so 0.957->0.959; en 0.970->0.968 (lowest recall 0.90->0.80: one more
 # eligibility question unsure), sk 0.958->0.956; 104 held-out misses -> 102 (121 after round 6,
 # 148 after round 5). Round 5 was kept because training on half of its harder questions lifts the
 # other half by 3-9 points (README, "Assistant").
 FLOORS = {
-    "en": (0.96, 0.80), "ar": (0.96, 0.70), "zh": (0.98, 0.88), "ur": (0.95, 0.80),
-    "sk": (0.95, 0.80), "pl": (0.95, 0.70), "ro": (0.94, 0.70), "so": (0.95, 0.80),
+    "en": (0.97, 0.85), "ar": (0.96, 0.80), "zh": (0.98, 0.88), "ur": (0.96, 0.80),
+    "sk": (0.95, 0.80), "pl": (0.95, 0.70), "ro": (0.95, 0.80), "so": (0.95, 0.80),
 }
 
 
@@ -64,7 +67,7 @@ def test_crisis_recall_is_whole_and_nothing_falls_below_the_floor_in_any_languag
 
 
 @pytest.mark.xfail(strict=True, reason="issue 18: on held-out questions independent of training, weighted F1 "
-                   "0.94-0.98 and lowest topic recall 0.70-0.89 per language (target 0.95 and 0.9)")
+                   "0.95-0.98 and lowest topic recall 0.70-0.89 per language (target 0.95 and 0.9)")
 def test_the_whole_gate_passes(rasa_model):
     result = _gate()
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
