@@ -38,22 +38,21 @@ def _rows(rasa_model) -> dict[str, tuple]:
 
 
 # Per language: (weighted F1, lowest intent recall), as measured with the training data of
-# 7 December 2026 (round 9: lines asking both what level 1 is and how long it lasts filed under
-# level 1, whose answer says both, and "I'd rather have the money" lines under the choice, as
-# en.yml files them; ~90-100 more ways of asking per language, 60 % for the topics still confused,
-# written without sight of the held-out split; 7 within 0.85 of a held-out question dropped),
-# rounded down. Training is deterministic (liblinear, a fixed seed), so the same data gives the
-# same figures; a change of data that lowers one must say why here.
-# Word pairs as features (config.yml, chosen by cross-validation on training) on the same data:
-# en 0.968->0.974, ar 0.962->0.967, ur 0.958->0.964, ro 0.943->0.952, sk 0.956->0.958,
-# pl 0.954->0.953, so 0.959->0.957, zh 0.982 the same; 102 misses -> 92.
-# Round 9 against round 8 (words alone): ar 0.954->0.962, ur 0.953->0.958, pl 0.950->0.954, ro 0.939->0.943,
-# zh 0.978->0.982, so 0.957->0.959; en 0.970->0.968 (lowest recall 0.90->0.80: one more
-# eligibility question unsure), sk 0.958->0.956; 104 held-out misses -> 102 (121 after round 6,
-# 148 after round 5). Round 5 was kept because training on half of its harder questions lifts the
-# other half by 3-9 points (README, "Assistant").
+# 7 December 2026 and word pairs as features (config.yml), rounded down. Training is deterministic
+# (liblinear, a fixed seed), so the same data gives the same figures; a change of data that lowers
+# one must say why here.
+# Round 10 (~90 more ways of asking per language, 60 % for the topics still confused, written
+# without sight of the held-out split, 8 within 0.85 of a held-out question dropped; "who has
+# looked at my record" under privacy in every language; 5 Somali crisis lines for not wanting to
+# be here any more, after a new goodbye "ilaa mar dambe" had pulled one such held-out message to
+# goodbye) against round 9: en 0.974->0.981 (its gate passes), zh 0.982->0.986, pl 0.953->0.958,
+# ro 0.952->0.956; ar 0.967->0.961 (a carers question about the record now read as privacy, one
+# level 1 question unsure), ur 0.964->0.962, sk 0.958->0.956, so 0.957->0.955; 92 misses -> 89.
+# Word pairs on round 9's data: 102 misses -> 92. Rounds 5-9: 148 -> 121 -> 112 -> 104 -> 102.
+# Round 5 was kept because training on half of its harder questions lifts the other half by
+# 3-9 points (README, "Assistant").
 FLOORS = {
-    "en": (0.97, 0.85), "ar": (0.96, 0.80), "zh": (0.98, 0.88), "ur": (0.96, 0.80),
+    "en": (0.98, 0.90), "ar": (0.96, 0.70), "zh": (0.98, 0.88), "ur": (0.96, 0.80),
     "sk": (0.95, 0.80), "pl": (0.95, 0.70), "ro": (0.95, 0.80), "so": (0.95, 0.80),
 }
 
@@ -67,7 +66,7 @@ def test_crisis_recall_is_whole_and_nothing_falls_below_the_floor_in_any_languag
 
 
 @pytest.mark.xfail(strict=True, reason="issue 18: on held-out questions independent of training, weighted F1 "
-                   "0.95-0.98 and lowest topic recall 0.70-0.89 per language (target 0.95 and 0.9)")
+                   "0.95-0.98 and lowest topic recall 0.70-0.90 per language (target 0.95 and 0.9)")
 def test_the_whole_gate_passes(rasa_model):
     result = _gate()
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
