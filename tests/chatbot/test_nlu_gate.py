@@ -41,6 +41,12 @@ def _rows(rasa_model) -> dict[str, tuple]:
 # 7 December 2026 and word pairs as features (config.yml), rounded down. Training is deterministic
 # (liblinear, a fixed seed), so the same data gives the same figures; a change of data that lowers
 # one must say why here.
+# Round 11 (a breadth round, not aimed at the confusions: 3 new lines for each of the 24 ordinary
+# topics per language, one short and misspelt, one from a carer or community worker, one with
+# context first; 2 within 0.85 of a held-out question dropped) against round 10: so 0.955->0.961,
+# ur 0.962->0.970, sk 0.956->0.962; en 0.981->0.974 (three questions now below the fallback or
+# read as the general review: a thanks, a support plan, my next review), zh 0.986->0.982,
+# ro 0.956->0.952, pl 0.958->0.956, ar 0.961->0.959 (one question each); 89 misses -> 87.
 # Round 10 (~90 more ways of asking per language, 60 % for the topics still confused, written
 # without sight of the held-out split, 8 within 0.85 of a held-out question dropped; "who has
 # looked at my record" under privacy in every language; 5 Somali crisis lines for not wanting to
@@ -52,8 +58,8 @@ def _rows(rasa_model) -> dict[str, tuple]:
 # Round 5 was kept because training on half of its harder questions lifts the other half by
 # 3-9 points (README, "Assistant").
 FLOORS = {
-    "en": (0.98, 0.90), "ar": (0.96, 0.70), "zh": (0.98, 0.88), "ur": (0.96, 0.80),
-    "sk": (0.95, 0.80), "pl": (0.95, 0.70), "ro": (0.95, 0.80), "so": (0.95, 0.80),
+    "en": (0.97, 0.90), "ar": (0.95, 0.70), "zh": (0.98, 0.88), "ur": (0.97, 0.80),
+    "sk": (0.96, 0.80), "pl": (0.95, 0.70), "ro": (0.95, 0.80), "so": (0.96, 0.80),
 }
 
 
