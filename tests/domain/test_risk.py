@@ -754,15 +754,11 @@ def test_every_crisis_example_of_the_assistant_is_high_risk():
 
 
 # Known failure (issue 14): the classifier still takes 27 of ~19,100 ordinary questions for
-# high risk (measured 7 December 2026 after round 11 of the assistant's examples; 28 of ~18,500
-# after round 10, 24 of ~17,800 after round 9, 23 of ~16,600 after round 8, 19 of ~15,900 after round 7, 22 of ~14,900 after
-# round 6; 26 of ~14,100
-# before it, after ten examples of praise that names what does not happen, "nobody pushes me
-# around here", and the assistant's cross-language leaks removed; it was 20 after round 5,
-# 12-31 as a few examples elsewhere move the margins; mostly the
-# assistant's test questions: short goodbyes, "is anyone there", paying the money oneself): the
-# person gets crisis help, then can ask again. Recall first; the fix belongs in the model, not
-# in this list.
+# high risk (7 December 2026, after round 11 of the assistant's examples; 12-31 over the rounds,
+# as a few examples elsewhere move the margins). Mostly short goodbyes and greetings ("zbohom",
+# "大家好", "is anyone there") and paying the money oneself: the person gets crisis help, then
+# can ask again. Recall first; the fix belongs in the model (how it weighs short messages), not
+# in this list: adding greetings as ordinary examples moved plain "goodbye" to high instead.
 @pytest.mark.xfail(reason="issue 14: 27 of ~19,100 ordinary assistant questions read as high risk", strict=True)
 def test_no_ordinary_question_of_the_assistant_is_high_risk():
     """None may be taken for high risk: the person would get crisis help instead of an answer."""
