@@ -1,30 +1,39 @@
-"""Rasa's LogisticRegressionClassifier with its regularisation strength configurable.
+"""Rasa's LogisticRegressionClassifier with its regularisation strength configurable and
+its features weighted by tf-idf.
 
-The built-in component fixes scikit-learn's default C=1.0. With 24 intents in 8
-languages that spread the probabilities thin: right answers often came out below any
-useful fallback threshold. A weaker regularisation (larger C) gives sharper
-probabilities. Measured on the held-out sets (chatbot/bin/nlu-gate): solver liblinear
-(one-vs-rest; fits in seconds where lbfgs took minutes on these features), C=3 and a
-fallback threshold of 0.4 (config.yml) gave the best balance of weighted F1 in every
-language and rejection of nonsense. Everything else (features, training, persistence with
-skops) is the built-in component's.
+The built-in component fits raw counts with scikit-learn's default C=1.0. With 24 intents
+in 8 languages that spread the probabilities thin, and a long message weighed more than a
+short one only for being long. Here the counts from the featurizers are first weighted as
+sublinear tf-idf and scaled to unit length (one scikit-learn pipeline, fitted and
+persisted with skops as the built-in component does), so a word every topic shares counts
+for little and a message's length for nothing; unit-length rows need a weak
+regularisation (C=100 in config.yml). Chosen by 4-fold cross-validation on the training
+examples, not the held-out split: mean weighted F1 over the 8 languages 0.860 (counts,
+C=3) -> 0.875, with no more nonsense answered. solver liblinear (one-vs-rest) fits in
+seconds where lbfgs took minutes on these features.
 """
 
 from __future__ import annotations
 
 from typing import Any, Dict, Text
 
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.pipeline import Pipeline
+
+# The one type beyond skops' defaults that the persisted pipeline holds (the idf weights).
+SKOPS_TRUSTED = {"scipy.sparse._csr.csr_matrix"}
 
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
 )
 class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
-    """LogisticRegressionClassifier with a `C` option (inverse regularisation strength)."""
+    """LogisticRegressionClassifier on tf-idf weighted features, with a `C` option."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -39,3 +48,29 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
     ) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf.set_params(C=float(self.config["C"]))
+        # The built-in train(), process() and persist() use only fit, predict_proba and
+        # classes_, which a pipeline has too.
+        self.clf = Pipeline([("tfidf", TfidfTransformer(sublinear_tf=True)), ("model", self.clf)])
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "TunedLogisticRegressionClassifier":
+        """The built-in load() trusts no type outside skops' defaults and, on any other,
+        quietly returns an untrained classifier; the tf-idf step keeps its weights in a
+        scipy sparse matrix. Trust that one type, and fail loudly on any other."""
+        import skops.io as sio
+
+        with model_storage.read_from(resource) as model_dir:
+            path = model_dir / f"{resource.name}.skops"
+            untrusted = sio.get_untrusted_types(file=path)
+            if set(untrusted) - SKOPS_TRUSTED:
+                raise ValueError(f"{path.name}: unexpected types {sorted(untrusted)}")
+            component = cls(config, execution_context.node_name, model_storage, resource)
+            component.clf = sio.load(path, trusted=untrusted)
+        return component
