@@ -38,14 +38,15 @@ def _rows(rasa_model) -> dict[str, tuple]:
 
 
 # Per language: (weighted F1, lowest intent recall), measured with the training data of
-# 7 December 2026 (round 11) and word pairs as features (config.yml), rounded down. Training is
+# 7 December 2026 (round 12) and tf-idf weighted words, word pairs and character n-grams
+# (config.yml), rounded down. Training is
 # deterministic (liblinear, a fixed seed), so the same data gives the same figures; a change of
 # data that lowers one must say why in its commit (each round's moves are in the git log and
 # README, "Assistant"). Round 5 stays because training on half of its harder questions lifts
 # the other half by 3-9 points.
 FLOORS = {
-    "en": (0.97, 0.90), "ar": (0.95, 0.70), "zh": (0.98, 0.88), "ur": (0.97, 0.80),
-    "sk": (0.96, 0.80), "pl": (0.95, 0.70), "ro": (0.95, 0.80), "so": (0.96, 0.80),
+    "en": (0.97, 0.90), "ar": (0.96, 0.80), "zh": (0.98, 0.88), "ur": (0.96, 0.80),
+    "sk": (0.97, 0.80), "pl": (0.97, 0.80), "ro": (0.97, 0.80), "so": (0.95, 0.80),
 }
 
 
@@ -58,7 +59,7 @@ def test_crisis_recall_is_whole_and_nothing_falls_below_the_floor_in_any_languag
 
 
 @pytest.mark.xfail(strict=True, reason="issue 18: on held-out questions independent of training, weighted F1 "
-                   "0.95-0.98 and lowest topic recall 0.70-0.90 per language (target 0.95 and 0.9)")
+                   "0.95-0.98 and lowest topic recall 0.80-0.90 per language (target 0.95 and 0.9)")
 def test_the_whole_gate_passes(rasa_model):
     result = _gate()
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
