@@ -581,6 +581,45 @@ def test_the_kind_of_risk_is_named(message, kind):
     ('قررت مين ياخد السيارة بكرا', False),
     ('میں نے طے کیا کہ میری بہن کس دن آئے گی', False),
     ("waxaan go'aamiyay cidda qaadanaysa carruurta dugsiga", False),
+    # a plea for help and nothing else, with the words for urgent and now and English mixed in
+    # (round 12: the plea phrases outside English wanted the bare plea, and "urgent" or
+    # "please" in English broke them); the bare word for help is a menu word, and help with
+    # something named is a question
+    ('pomozte mi niekto hned prosim', True),
+    ('pomocy szybko prosze to pilne', True),
+    ('ajutati-ma repede e urgent', True),
+    ('plz help ajutor acum', True),
+    ('محتاج مساعدة ضروري الحين', True),
+    ('koi meri madad karo jaldi plz', True),
+    ('فورا کوئی مدد کرو', True),
+    ('救救我 快点', True),
+    ('sos 帮帮我', True),
+    ('hadda qof i caawiya fadlan', True),
+    ('pomoc', False),
+    ('ajutor', False),
+    ('مساعدة', False),
+    ('帮助', False),
+    ('pomozte mi s formularom prosim', False),
+    ('ajutati-ma cu plata directa va rog', False),
+    ('madad chahiye review ke liye', False),
+    ('帮我看看我的复审日期', False),
+    # in danger now
+    ('sunt în pericol acum', True),
+    ('main khatre mein hun', True),
+    ('میں خطرے میں ہوں', True),
+    ('我现在有危险', True),
+    ('waxaan ku jiraa khatar hadda', True),
+    ('危险品怎么处理', False),
+    ('sunt în pericol să pierd plata directă', False),
+    # thinking about death, now and often (as English had it); a named person's death is grief
+    ('wciąż myślę o umieraniu', True),
+    ('mă gândesc mereu la moarte', True),
+    ('neustále rozmýšľam o smrti', True),
+    ('had iyo jeer waan ka fikiraa dhimashada', True),
+    ('我每天都在想怎么死', True),
+    ('myślę o śmierci taty', False),
+    ('stále myslím na smrť mojej mamy', False),
+    ('waxaan ka fikiraa dhimashada aabbahay', False),
 ])
 def test_the_phrases_alone_read_what_probes_found_missing(message, high):
     assert risk.by_patterns(message).is_high is high
