@@ -792,13 +792,13 @@ def test_every_crisis_example_of_the_assistant_is_high_risk():
     assert [e for e in _assistant_examples() if e[1] == "crisis" and not risk.assess(e[2]).is_high] == []
 
 
-# Known failure (issue 14): the classifier still takes 27 of ~19,100 ordinary questions for
-# high risk (7 December 2026, after round 11 of the assistant's examples; 12-31 over the rounds,
-# as a few examples elsewhere move the margins). Mostly short goodbyes and greetings ("zbohom",
-# "大家好", "is anyone there") and paying the money oneself: the person gets crisis help, then
+# Known failure (issue 14): the classifier still takes 43 of ~18,700 ordinary questions for
+# high risk (7 December 2026, after round 12's new crisis families; 12-43 over the rounds, as
+# a few examples elsewhere move the margins). Mostly short goodbyes and greetings ("再會",
+# "is anyone there"), "put me through to someone" and paying the money oneself: the person gets crisis help, then
 # can ask again. Recall first; the fix belongs in the model (how it weighs short messages), not
 # in this list: adding greetings as ordinary examples moved plain "goodbye" to high instead.
-@pytest.mark.xfail(reason="issue 14: 27 of ~19,100 ordinary assistant questions read as high risk", strict=True)
+@pytest.mark.xfail(reason="issue 14: 43 of ~18,700 ordinary assistant questions read as high risk", strict=True)
 def test_no_ordinary_question_of_the_assistant_is_high_risk():
     """None may be taken for high risk: the person would get crisis help instead of an answer."""
     assert [e for e in _assistant_examples() if e[1] != "crisis" and risk.assess(e[2]).is_high] == []
