@@ -15,16 +15,20 @@ seconds where lbfgs took minutes on these features.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Text
+import re
+from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.pipeline import Pipeline
 
+_WORD = re.compile(r"\w")
 # The one type beyond skops' defaults that the persisted pipeline holds (the idf weights).
 SKOPS_TRUSTED = {"scipy.sparse._csr.csr_matrix"}
 
@@ -51,6 +55,19 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
         # The built-in train(), process() and persist() use only fit, predict_proba and
         # classes_, which a pipeline has too.
         self.clf = Pipeline([("tfidf", TfidfTransformer(sublinear_tf=True)), ("model", self.clf)])
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """A message with no letter or digit ("??", "...") says nothing a topic could claim,
+        but scaled to unit length its few punctuation n-grams would speak as loudly as a
+        sentence: its confidence is 0, so the fallback asks to rephrase with topics."""
+        messages = super().process(messages)
+        for message in messages:
+            if not _WORD.search(message.get(TEXT) or ""):
+                intent = message.get("intent")
+                message.set("intent", {**intent, "confidence": 0.0}, add_to_output=True)
+                message.set("intent_ranking", [{**entry, "confidence": 0.0} for entry in message.get("intent_ranking")],
+                            add_to_output=True)
+        return messages
 
     @classmethod
     def load(
