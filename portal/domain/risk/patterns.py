@@ -26,6 +26,11 @@ PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
 # aside (see portal.domain.risk.assess).
 KINDS = ("self", "others", "from_others", "concern", "idiom")
 _LITERAL_REPEATS = re.compile(r"([^\W\d_])\1+")
+# The English words people mix into a plea for help in any language ("pomoc prosim help me
+# now", "ajutor urgent please"): one list, which the plea patterns of the other languages
+# name as <english-plea-words>.
+ENGLISH_PLEA_WORDS = ("please|pls|plz|help|me|now|right|urgent|urgently|emergency|asap|quick|quickly|sos|"
+                      "someone|somebody|its|it|s|is|an|a|i|need")
 # Scripts a pattern may need a letter of (normalised text: Latin letters have no accents).
 SCRIPTS = {
     "latin": ((0x41, 0x5A), (0x61, 0x7A)),
@@ -81,7 +86,7 @@ def _squeezed(source: str) -> str:
 
 
 def _compile(language: str, kind: str, source: str) -> Pattern:
-    plain = _without_hyphens(source)
+    plain = _without_hyphens(source.replace("<english-plea-words>", ENGLISH_PLEA_WORDS))
     try:
         compiled, squeezed = re.compile(plain), re.compile(_squeezed(plain))
     except re.error as error:
