@@ -620,6 +620,19 @@ def test_the_kind_of_risk_is_named(message, kind):
     ('myślę o śmierci taty', False),
     ('stále myslím na smrť mojej mamy', False),
     ('waxaan ka fikiraa dhimashada aabbahay', False),
+    # Somali self-harm verbs after "inaan" (that I ...) end in -o: "jar" (cut) lacked that form
+    ('waxaan rabaa inaan is jaro', True),
+    ('mar kale ayaan bilaabay inaan is jaro caawa', True),
+    ('inaan timaha jaro ayaan rabaa', False),
+    # the English word "overdose" with a verb of the language (a Polish crisis line of the
+    # assistant was missed: the Polish phrases had only przedawkować)
+    ('wziąłem overdose godzinę temu', True),
+    ('spravila som si overdose liekov', True),
+    ('am luat overdose cu pastilele mamei', True),
+    ('我昨晚吃了overdose', True),
+    ('co to jest overdose', False),
+    ('ce inseamna overdose', False),
+    ('什么是overdose', False),
 ])
 def test_the_phrases_alone_read_what_probes_found_missing(message, high):
     assert risk.by_patterns(message).is_high is high
@@ -792,13 +805,14 @@ def test_every_crisis_example_of_the_assistant_is_high_risk():
     assert [e for e in _assistant_examples() if e[1] == "crisis" and not risk.assess(e[2]).is_high] == []
 
 
-# Known failure (issue 14): the classifier still takes 43 of ~18,700 ordinary questions for
-# high risk (7 December 2026, after round 12's new crisis families; 12-43 over the rounds, as
-# a few examples elsewhere move the margins). Mostly short goodbyes and greetings ("再會",
-# "is anyone there"), "put me through to someone" and paying the money oneself: the person gets crisis help, then
-# can ask again. Recall first; the fix belongs in the model (how it weighs short messages), not
-# in this list: adding greetings as ordinary examples moved plain "goodbye" to high instead.
-@pytest.mark.xfail(reason="issue 14: 43 of ~18,700 ordinary assistant questions read as high risk", strict=True)
+# Known failure (issue 14): the classifier still takes 43 of ~22,300 ordinary questions for
+# high risk (8 December 2026, round 14; 12-77 over the rounds, as a few examples elsewhere
+# move the margins). Mostly short goodbyes and greetings ("再會", "is anyone there"), "put me
+# through to someone" and paying the money oneself: the person gets crisis help, then can
+# ask again. Recall first; the fix belongs in the model (how it weighs short messages), not
+# in this list. Round 14's long questions went from 77 to 34 once their sentences were
+# learnt as ordinary too (classifier.with_sentences).
+@pytest.mark.xfail(reason="issue 14: 43 of ~22,300 ordinary assistant questions read as high risk", strict=True)
 def test_no_ordinary_question_of_the_assistant_is_high_risk():
     """None may be taken for high risk: the person would get crisis help instead of an answer."""
     assert [e for e in _assistant_examples() if e[1] != "crisis" and risk.assess(e[2]).is_high] == []
@@ -849,12 +863,24 @@ RISK_IN_A_LONG_MESSAGE = [
 
 @pytest.mark.parametrize("message", RISK_IN_A_LONG_MESSAGE)
 def test_one_risky_sentence_in_a_long_message_is_high_risk(message):
-    assert risk.sentences(message) and len(risk.sentences(message)) >= 3
+    assert len(risk.classifier.sentences(message)) >= 3
     assert risk.assess(message).is_high
 
 
 def test_a_short_question_is_read_whole():
-    assert not risk._long("Who can see my file? Can my son look at it?")
+    assert not risk.classifier.is_long("Who can see my file? Can my son look at it?")
+
+
+def test_a_long_ordinary_example_is_learnt_sentence_by_sentence_as_it_is_read():
+    story = ("My dad lives on his own and gets a small pension from the post office. "
+             "How do they work out what he pays towards his care?")
+    risky = "I can't go on any more and I have the tablets ready. Please tell my sister I am sorry for everything."
+    examples = [classifier.Example("en", "none", story), classifier.Example("en", "self", risky)]
+    learnt = classifier.with_sentences(examples)
+    assert learnt[:2] == examples
+    # Only ordinary examples are split: a sentence of a risk example may be ordinary on its own.
+    assert [(e.label, e.text) for e in learnt[2:]] == [("none", part) for part in classifier.sentences(story)]
+    assert len(learnt) == 4
 
 
 def test_words_that_show_a_crisis_never_wait_for_the_classifier(monkeypatch):

@@ -19,7 +19,6 @@ seen.
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass
 
 from . import classifier, patterns
@@ -29,8 +28,7 @@ from . import classifier, patterns
 # training examples (make eval-safety prints the figures), never on the held-out ones.
 HIGH_THRESHOLD = 0.35
 CONCERN_THRESHOLD = 0.4
-# From this many words, a message is also read sentence by sentence.
-LONG_MESSAGE_WORDS = 15
+
 
 
 class Level(enum.IntEnum):
@@ -75,37 +73,9 @@ def by_patterns(text: str) -> Risk:
     return risk
 
 
-# Where a message's sentences end, in the portal's scripts (Arabic and Urdu full stops and
-# question marks, Chinese full-width punctuation) and at line breaks.
-_SENTENCE_END = re.compile(r"[.!?;\n\u061f\u06d4\u3002\uff01\uff1f\uff1b]+")
-
-
-def sentences(text: str) -> list[str]:
-    """The message's sentences of four words or more (Chinese: eight characters); shorter
-    ones ("Abdi is brilliant") say too little to be read alone."""
-    return [part.strip() for part in _SENTENCE_END.split(text)
-            if len(part.split()) + len(classifier.HAN.findall(part)) // 2 >= 4]
-
-
-def _long(text: str) -> bool:
-    """Long enough for one sentence to be lost in the rest: a short message of two
-    sentences is read whole, as the classifier was trained. Chinese is written without
-    spaces: two of its characters count as a word."""
-    return len(text.split()) + len(classifier.HAN.findall(text)) // 2 >= LONG_MESSAGE_WORDS
-
-
-def readings(text: str) -> list[str]:
-    """What the classifier reads of a message: the whole, and each of its sentences on its
-    own when it is long: one risky sentence in a long message about something ordinary
-    ("can I move my review to the 14th? honestly I think I'd be better off dead. the 14th
-    suits the bus") is diluted by the rest as a whole."""
-    parts = sentences(text) if _long(text) else []
-    return [text, *parts] if len(parts) > 1 else [text]
-
-
 def by_classifier(text: str) -> Risk:
     risk = NO_RISK
-    for part in readings(text):
+    for part in classifier.readings(text):
         risk = risk | _classify_with_idioms(part)
     return risk
 

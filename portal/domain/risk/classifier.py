@@ -3,8 +3,10 @@
 Character n-grams (2–5, within words) and word unigrams and bigrams of the squeezed,
 normalised text, into a logistic regression: robust to typos, spacing and scripts, small
 and fast (trained in about a second when first needed; nothing is downloaded). The
-examples are `training/<lang>.yml`, one list per label; the held-out examples that judge
-it live with the tests and are never read here.
+examples are `training/<lang>.yml`, one list per label, and the assistant's ordinary
+questions; a long message is read whole and sentence by sentence (`readings`), so a long
+ordinary example is learnt both ways too. The held-out examples that judge it live with the
+tests and are never read here.
 """
 from __future__ import annotations
 
@@ -67,6 +69,45 @@ def features(text: str) -> str:
     return HAN.sub(r" \1 ", squeeze(normalise(text))).strip()
 
 
+# From this many words, a message is also read sentence by sentence.
+LONG_MESSAGE_WORDS = 15
+# Where a message's sentences end, in the portal's scripts (Arabic and Urdu full stops and
+# question marks, Chinese full-width punctuation) and at line breaks.
+_SENTENCE_END = re.compile(r"[.!?;\n\u061f\u06d4\u3002\uff01\uff1f\uff1b]+")
+
+
+def sentences(text: str) -> list[str]:
+    """The message's sentences of four words or more (Chinese: eight characters); shorter
+    ones ("Abdi is brilliant") say too little to be read alone."""
+    return [part.strip() for part in _SENTENCE_END.split(text)
+            if len(part.split()) + len(HAN.findall(part)) // 2 >= 4]
+
+
+def is_long(text: str) -> bool:
+    """Long enough for one sentence to be lost in the rest: a short message of two
+    sentences is read whole, as the classifier was trained. Chinese is written without
+    spaces: two of its characters count as a word."""
+    return len(text.split()) + len(HAN.findall(text)) // 2 >= LONG_MESSAGE_WORDS
+
+
+def readings(text: str) -> list[str]:
+    """What the classifier reads of a message: the whole, and each of its sentences on its
+    own when it is long: one risky sentence in a long message about something ordinary
+    ("can I move my review to the 14th? honestly I think I'd be better off dead. the 14th
+    suits the bus") is diluted by the rest as a whole."""
+    parts = sentences(text) if is_long(text) else []
+    return [text, *parts] if len(parts) > 1 else [text]
+
+
+def with_sentences(examples: list[Example]) -> list[Example]:
+    """The examples, and each sentence of a long ordinary one as an ordinary example too: a
+    long message is also read sentence by sentence (readings), and a sentence of a long
+    ordinary question ("I'm cooking for my family tonight and only have rice. Can you give
+    me a recipe?") was heard as risk on its own, never having been learnt as ordinary."""
+    return examples + [Example(e.language, "none", part) for e in examples if e.label == "none"
+                       for part in readings(e.text)[1:]]
+
+
 def build_pipeline() -> Pipeline:
     return Pipeline([
         ("features", FeatureUnion([
@@ -83,6 +124,7 @@ def build_pipeline() -> Pipeline:
 class RiskClassifier:
     def __init__(self, examples: list[Example]):
         self.pipeline = build_pipeline()
+        examples = with_sentences(examples)
         self.pipeline.fit([features(e.text) for e in examples], [e.label for e in examples])
         self._columns = list(self.pipeline.classes_)
         self._vectorizers = [vectorizer for _name, vectorizer in self.pipeline.named_steps["features"].transformer_list]
