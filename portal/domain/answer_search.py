@@ -203,19 +203,15 @@ def _right(found: Match | None, threshold: float, wanted: set[tuple[str, str]]) 
     return ((hit.page, hit.block_id) in wanted) if hit else not wanted
 
 
-def evaluate(predictions: list[dict], thresholds: list[float], intent_thresholds: list[float]) -> str:
-    """Per language, the share of held-out questions answered right by: the intent model as
-    trained (its own fallback threshold); the search alone; and the intent model trusted
-    above each intent threshold, the search below it, at each search threshold. Right: the
-    expected intent; from the search, a block of the expected topic's answer, or (for a
-    question no block answers: greetings, out of scope, personal questions, crisis) no
-    block, so the assistant asks to rephrase."""
+def scores(predictions: list[dict], thresholds: list[float], intent_thresholds: list[float]) -> dict[str, Counter]:
+    """Per language, how many held-out questions are answered right by: the intent model as
+    trained (its own fallback threshold), "intent"; the search alone, "search"; and the
+    intent model trusted above each intent threshold i, the search below it, at each search
+    threshold t, (i, t). Right: the expected intent; from the search, a block of the
+    expected topic's answer, or (for a question no block answers: greetings, out of scope,
+    personal questions, crisis) no block, so the assistant asks to rephrase. "n" counts."""
     topic_blocks = _topic_blocks()
-    combos = [(i, t) for i in intent_thresholds for t in thresholds]
-    header = [f"{'lang':<5}", f"{'n':>4}", f"{'intent':>7}", f"{'search':>7}"]
-    header += [f"{f'i{i}+s{t}':>10}" for i, t in combos]
-    lines = [" ".join(header)]
-    totals: Counter = Counter()
+    result = {}
     for lang in sorted({p["lang"] for p in predictions}, key=lambda code: (code != "en", code)):
         rows = [p for p in predictions if p["lang"] == lang]
         score: Counter = Counter()
@@ -224,12 +220,32 @@ def evaluate(predictions: list[dict], thresholds: list[float], intent_thresholds
             found = best_block(p["text"], lang)
             score["intent"] += p["intent"] == p["expected"]
             score["search"] += _right(found, min(thresholds), wanted)
-            for i, t in combos:
-                if p["confidence"] >= i and p["intent"] != FALLBACK:
-                    score[(i, t)] += p["best"] == p["expected"]
-                else:
-                    score[(i, t)] += _right(found, t, wanted)
+            for i in intent_thresholds:
+                for t in thresholds:
+                    if p["confidence"] >= i and p["intent"] != FALLBACK:
+                        score[(i, t)] += p["best"] == p["expected"]
+                    else:
+                        score[(i, t)] += _right(found, t, wanted)
         score["n"] = len(rows)
+        result[lang] = score
+    return result
+
+
+def answered_right(predictions: list[dict], intent_threshold: float, threshold: float = THRESHOLD) -> dict[str, float]:
+    """Per language, the share answered right as the assistant answers: the intent model
+    when it is sure, otherwise the search."""
+    return {lang: score[(intent_threshold, threshold)] / score["n"]
+            for lang, score in scores(predictions, [threshold], [intent_threshold]).items()}
+
+
+def evaluate(predictions: list[dict], thresholds: list[float], intent_thresholds: list[float]) -> str:
+    """scores() as a table, one row per language and one for all."""
+    combos = [(i, t) for i in intent_thresholds for t in thresholds]
+    header = [f"{'lang':<5}", f"{'n':>4}", f"{'intent':>7}", f"{'search':>7}"]
+    header += [f"{f'i{i}+s{t}':>10}" for i, t in combos]
+    lines = [" ".join(header)]
+    totals: Counter = Counter()
+    for lang, score in scores(predictions, thresholds, intent_thresholds).items():
         totals.update(score)
         lines.append(_row(lang, score, combos))
     lines.append(_row("all", totals, combos))

@@ -1,5 +1,5 @@
-"""The NLU gate's held-out questions (chatbot/tests/nlu/) are phrasings the assistant has never
-seen: none is a training example (chatbot/data/nlu/, of any language) with a word or two
+"""The NLU gate's held-out questions (chatbot/tests/nlu/) and the blind questions
+(chatbot/tests/nlu-blind/) are phrasings the assistant has never seen: none is a training example (chatbot/data/nlu/, of any language) with a word or two
 changed, or the same text again. Pure file check: needs neither Rasa nor the model."""
 from __future__ import annotations
 
@@ -23,13 +23,16 @@ def _norm(text: str) -> str:
     return " ".join(LEARN._norm(text).split())
 
 
-def near_duplicates(lang: str) -> list[str]:
+HELD_OUT_SETS = ("nlu", "nlu-blind")
+
+
+def near_duplicates(lang: str, held_out_set: str = "nlu") -> list[str]:
     # Training in every language: the model is one for all of them, and people write English
     # (or a neighbour language's words) on any page, so "ok bye" in the Somali examples is seen.
     training = sorted({_norm(text) for language in LANGUAGES
                        for text, _ in LEARN.read_examples(CHATBOT / "data" / "nlu" / f"{language}.yml")})
     found = []
-    for text, intent in LEARN.read_examples(CHATBOT / "tests" / "nlu" / f"{lang}.yml"):
+    for text, intent in LEARN.read_examples(CHATBOT / "tests" / held_out_set / f"{lang}.yml"):
         held = _norm(text)
         matcher = difflib.SequenceMatcher(b=held, autojunk=False)
         best, closest = 0.0, ""
@@ -44,9 +47,10 @@ def near_duplicates(lang: str) -> list[str]:
     return found
 
 
+@pytest.mark.parametrize("held_out_set", HELD_OUT_SETS)
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_no_held_out_question_is_a_near_duplicate_of_a_training_example(lang):
-    found = near_duplicates(lang)
+def test_no_held_out_question_is_a_near_duplicate_of_a_training_example(lang, held_out_set):
+    found = near_duplicates(lang, held_out_set)
     assert not found, f"{len(found)} held-out question(s) within {SIMILAR} of training:\n" + "\n".join(found)
 
 
