@@ -45,7 +45,7 @@ def _rows(rasa_model, *args: str) -> dict[str, tuple]:
 
 
 # Per language: (weighted F1, lowest intent recall), measured with the training data of
-# 8 December 2026 (round 14) and tf-idf weighted words, word pairs and character n-grams
+# 8 December 2026 (rounds 14 and 15) and tf-idf weighted words, word pairs and character n-grams
 # (config.yml), rounded down. Training is
 # deterministic (liblinear, a fixed seed), so the same data gives the same figures; a change of
 # data that lowers one must say why in its commit (each round's moves are in the git log and
@@ -79,9 +79,9 @@ def test_the_whole_gate_passes(rasa_model):
 # to choose training data since; the questions within 0.85 of a training example were
 # dropped (test_nlu_heldout_independent), leaving 61-73 per language. They measure what
 # issue 18 asks for new questions: the share answered right as the assistant answers, the
-# intent model when it is sure and the answer search when it is not. Floors: round 14's
+# intent model when it is sure and the answer search when it is not. Floors: round 15's
 # figures, rounded down.
-BLIND_FLOORS = {"en": 0.95, "ar": 0.90, "zh": 0.91, "ur": 0.96, "sk": 0.96, "pl": 0.98, "ro": 0.98, "so": 0.98}
+BLIND_FLOORS = {"en": 0.95, "ar": 0.90, "zh": 0.94, "ur": 0.96, "sk": 0.96, "pl": 0.98, "ro": 0.98, "so": 0.98}
 
 
 @functools.cache
@@ -104,6 +104,6 @@ def test_blind_questions_crisis_recall_is_whole_and_answers_do_not_fall_below_th
 
 
 @pytest.mark.xfail(strict=True, reason="issue 18: blind questions answered right 0.90-0.98 per language (Arabic "
-                   "0.90, Chinese 0.92; target 0.95 in every language)")
+                   "0.90, Chinese 0.945; target 0.95 in every language)")
 def test_95_percent_of_blind_questions_are_answered_right_in_every_language(rasa_model):
     assert {lang: share for lang, share in _blind_answered_right().items() if share < 0.95} == {}

@@ -805,14 +805,14 @@ def test_every_crisis_example_of_the_assistant_is_high_risk():
     assert [e for e in _assistant_examples() if e[1] == "crisis" and not risk.assess(e[2]).is_high] == []
 
 
-# Known failure (issue 14): the classifier still takes 50 of ~22,800 ordinary questions for
-# high risk (8 December 2026, round 14; 12-77 over the rounds, as a few examples elsewhere
+# Known failure (issue 14): the classifier still takes 42 of ~23,000 ordinary questions for
+# high risk (8 December 2026, round 15; 12-77 over the rounds, as a few examples elsewhere
 # move the margins). Mostly short goodbyes and greetings ("再會", "is anyone there"), "put me
 # through to someone" and paying the money oneself: the person gets crisis help, then can
 # ask again. Recall first; the fix belongs in the model (how it weighs short messages), not
 # in this list. Round 14's long questions went from 77 to 34 once their sentences were
 # learnt as ordinary too (classifier.with_sentences).
-@pytest.mark.xfail(reason="issue 14: 50 of ~22,800 ordinary assistant questions read as high risk", strict=True)
+@pytest.mark.xfail(reason="issue 14: 42 of ~23,000 ordinary assistant questions read as high risk", strict=True)
 def test_no_ordinary_question_of_the_assistant_is_high_risk():
     """None may be taken for high risk: the person would get crisis help instead of an answer."""
     assert [e for e in _assistant_examples() if e[1] != "crisis" and risk.assess(e[2]).is_high] == []
