@@ -35,6 +35,7 @@ def test_every_language_has_everything_it_needs(code):
     missing = [str(p.relative_to(REPO_ROOT)) for p in [
         CHATBOT / "data" / "nlu" / f"{code}.yml",
         CHATBOT / "tests" / "nlu" / f"{code}.yml",
+        CHATBOT / "tests" / "nlu-blind" / f"{code}.yml",
         REPO_ROOT / "portal" / "domain" / "risk" / "patterns" / f"{code}.yml",
         REPO_ROOT / "portal" / "domain" / "risk" / "training" / f"{code}.yml",
         REPO_ROOT / "tests" / "safety" / "heldout" / f"{code}.yml",
