@@ -30,7 +30,6 @@ HIGH_THRESHOLD = 0.35
 CONCERN_THRESHOLD = 0.4
 
 
-
 class Level(enum.IntEnum):
     none = 0
     concern = 1
